@@ -1,0 +1,318 @@
+"""Stored SPARQL queries: one query per ``.rq`` file, with grlc-style ``#+`` metadata lines.
+
+A stored query file stays plain SPARQL that any tool runs; its header is YAML behind ``#+``::
+
+    #+ summary: Trials that missed their primary endpoint
+    #+ tags: [trials, verdicts]
+    #+ params:
+    #+   trial: {type: resource, class: kgo:ClinicalStudy, example: ALSummit}
+    #+ columns:
+    #+   trial: the study IRI
+
+The file name (without ``.rq``) is the query's name. Parameters are the query's ``?_name``
+(required) and ``?__name`` (optional) variables, in the BASIL convention; the header describes
+them, and the two must agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from rdflib.plugins.sparql import prepareQuery
+
+from kg.errors import InputError, KgError
+from kg.resources import asset_dir, sorted_files
+
+__all__ = [
+    "PARAMETER_TYPES",
+    "Parameter",
+    "QueryForm",
+    "QueryRegistry",
+    "StoredQuery",
+    "UnknownQueryError",
+    "default_registry",
+    "parse_query_file",
+    "parse_query_text",
+]
+
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+
+#: The kinds of value a parameter takes. ``resource`` is resolved by name, registry id or IRI
+#: to exactly one node of the graph (of ``class``, when given); the others are plain literals,
+#: or ``iri`` for an IRI taken as it is.
+PARAMETER_TYPES = ("resource", "iri", "string", "integer", "decimal", "date")
+
+_HEADER = re.compile(r"^#\+ ?(.*)$")
+_PARAMETER_VARIABLE = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9_]*)")
+_FORMS: dict[str, QueryForm] = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+class UnknownQueryError(KgError):
+    """No stored query has the requested name; the message lists the valid names."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a stored query.
+
+    :param name: the name users give (``trial`` for the variable ``?_trial``)
+    :param type: one of :data:`PARAMETER_TYPES`
+    :param description: what to give, in words
+    :param example: an example value
+    :param required: whether the query needs it (``?_name``) or can run without (``?__name``)
+    :param resource_class: for ``resource`` parameters, the class the value must resolve to,
+        as a CURIE or IRI (for example ``kgo:ClinicalStudy``)
+    """
+
+    name: str
+    type: str = "string"
+    description: str = ""
+    example: str | None = None
+    required: bool = True
+    resource_class: str | None = None
+
+    @property
+    def variable(self) -> str:
+        """The SPARQL variable that carries the parameter.
+
+        >>> Parameter("trial").variable, Parameter("agency", required=False).variable
+        ('?_trial', '?__agency')
+        """
+        return f"?{'_' if self.required else '__'}{self.name}"
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    """A stored SPARQL query with its metadata.
+
+    :param name: the file stem, used to run it (``kg query NAME``)
+    :param title: one line saying what it answers
+    :param description: more detail
+    :param tags: keywords
+    :param params: its parameters, in header order
+    :param columns: the result columns with their descriptions (SELECT queries)
+    :param text: the SPARQL text, header included (still runnable by any SPARQL tool)
+    :param form: SELECT, ASK, CONSTRUCT or DESCRIBE
+    :param path: the file it was read from, if any
+    """
+
+    name: str
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[Parameter, ...]
+    columns: tuple[tuple[str, str], ...]
+    text: str
+    form: QueryForm
+    path: Path | None = None
+
+    def parameter(self, name: str) -> Parameter:
+        """Return the parameter called ``name``.
+
+        :raises KeyError: if the query has no such parameter
+        """
+        for parameter in self.params:
+            if parameter.name == name:
+                return parameter
+        raise KeyError(name)
+
+
+def parse_query_text(text: str, *, name: str, path: Path | None = None) -> StoredQuery:
+    """Parse a stored query's text: its ``#+`` header and its SPARQL.
+
+    :param text: the file's content
+    :param name: the query's name
+    :param path: the file, for error messages
+    :returns: the parsed query
+    :raises InputError: if the header is not YAML, the SPARQL does not parse, or the header's
+        parameters and columns disagree with the query
+
+    >>> q = parse_query_text('''#+ summary: Labels of one thing
+    ... #+ params:
+    ... #+   thing: {type: iri, description: the thing}
+    ... SELECT ?label WHERE { ?_thing <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+    ... ''', name="labels")
+    >>> q.title, q.form, [p.variable for p in q.params], q.columns
+    ('Labels of one thing', 'SELECT', ['?_thing'], (('label', ''),))
+    """
+    where = str(path or name)
+    header = _parse_header(text, where)
+    try:
+        prepared = prepareQuery(text)
+    except Exception as error:  # rdflib raises pyparsing errors and others
+        raise InputError(where, f"the SPARQL does not parse: {error}") from error
+    form = _FORMS.get(prepared.algebra.name, "SELECT")
+    params = _parse_params(header.get("params") or {}, where)
+    _check_params_match_text(params, text, where)
+    variables = prepared.algebra["PV"] if form == "SELECT" else []
+    projection = [str(variable) for variable in variables]
+    declared = header.get("columns") or {}
+    if not isinstance(declared, dict):
+        raise InputError(where, "'columns' in the header must map column names to descriptions")
+    unknown = sorted(set(declared) - set(projection))
+    if unknown:
+        raise InputError(where, f"header columns not in the query's SELECT: {', '.join(unknown)}")
+    hidden = sorted({p.variable.lstrip("?") for p in params} & set(projection))
+    if hidden:
+        raise InputError(where, f"parameters must not be projected: {', '.join(hidden)}")
+    tags = header.get("tags") or []
+    return StoredQuery(
+        name=name,
+        title=str(header.get("summary") or name),
+        description=str(header.get("description") or "").strip(),
+        tags=tuple(str(tag) for tag in tags),
+        params=params,
+        columns=tuple((column, str(declared.get(column, ""))) for column in projection),
+        text=text,
+        form=form,
+        path=path,
+    )
+
+
+def parse_query_file(path: str | Path) -> StoredQuery:
+    """Read one stored query file; its name is the file stem.
+
+    :param path: a ``.rq`` file
+    :returns: the parsed query
+    :raises InputError: if the file cannot be read or parsed
+
+    >>> from kg.resources import query_files
+    >>> parse_query_file(query_files()[0]).form
+    'SELECT'
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(file, f"cannot read the query file: {error}") from error
+    return parse_query_text(text, name=file.stem, path=file)
+
+
+class QueryRegistry(Mapping[str, StoredQuery]):
+    """The stored queries of one or more folders, by name.
+
+    >>> registry = default_registry()
+    >>> "trials-missed-primary-endpoint" in registry
+    True
+    """
+
+    def __init__(self, queries: Mapping[str, StoredQuery]) -> None:
+        """Hold the given queries (use :meth:`from_directory` to read a folder)."""
+        self._queries = dict(sorted(queries.items()))
+
+    @classmethod
+    def from_directory(cls, *folders: str | Path) -> QueryRegistry:
+        """Read every ``*.rq`` file in the folders; a later folder's query overrides an earlier one.
+
+        :param folders: folders of ``.rq`` files
+        :returns: the registry
+        :raises InputError: if a folder is missing or a query file is malformed
+        """
+        queries: dict[str, StoredQuery] = {}
+        for folder in map(Path, folders):
+            if not folder.is_dir():
+                raise InputError(folder, "no such folder of stored queries")
+            for file in sorted_files(folder, "*.rq"):
+                query = parse_query_file(file)
+                queries[query.name] = query
+        return cls(queries)
+
+    def __getitem__(self, name: str) -> StoredQuery:
+        """Return the query called ``name``.
+
+        :raises UnknownQueryError: naming the valid choices, if there is none
+        """
+        try:
+            return self._queries[name]
+        except KeyError:
+            choices = ", ".join(self._queries) or "(none)"
+            raise UnknownQueryError(
+                f"no stored query named {name!r}; choose one of: {choices}"
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over the query names, sorted."""
+        return iter(self._queries)
+
+    def __len__(self) -> int:
+        """Return the number of queries."""
+        return len(self._queries)
+
+
+def default_registry() -> QueryRegistry:
+    """Return the registry of the stored queries shipped with kg.
+
+    >>> len(default_registry()) >= 17
+    True
+    """
+    return QueryRegistry.from_directory(asset_dir("queries"))
+
+
+def _parse_header(text: str, where: str) -> dict[str, Any]:
+    lines = []
+    for line in text.splitlines():
+        match = _HEADER.match(line)
+        if match:
+            lines.append(match.group(1))
+        elif line.strip() and not line.startswith("#"):
+            break
+    try:
+        header = yaml.safe_load("\n".join(lines)) if lines else {}
+    except yaml.YAMLError as error:
+        raise InputError(where, f"the '#+' header is not valid YAML: {error}") from error
+    if header is None:
+        return {}
+    if not isinstance(header, dict):
+        raise InputError(where, "the '#+' header must be a YAML mapping (key: value lines)")
+    return header
+
+
+def _parse_params(spec: Any, where: str) -> tuple[Parameter, ...]:
+    if not isinstance(spec, dict):
+        raise InputError(where, "'params' in the header must map parameter names to settings")
+    params = []
+    for name, settings in spec.items():
+        settings = settings or {}
+        if not isinstance(settings, dict):
+            raise InputError(where, f"parameter {name!r}: settings must be a mapping")
+        kind = str(settings.get("type", "string"))
+        if kind not in PARAMETER_TYPES:
+            choices = ", ".join(PARAMETER_TYPES)
+            raise InputError(where, f"parameter {name!r}: unknown type {kind!r} ({choices})")
+        example = settings.get("example")
+        params.append(
+            Parameter(
+                name=str(name),
+                type=kind,
+                description=str(settings.get("description", "")),
+                example=None if example is None else str(example),
+                required=bool(settings.get("required", True)),
+                resource_class=settings.get("class"),
+            )
+        )
+    return tuple(params)
+
+
+def _check_params_match_text(params: tuple[Parameter, ...], text: str, where: str) -> None:
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    in_text = {f"?{'_' * len(m.group(1))}{m.group(2)}" for m in _PARAMETER_VARIABLE.finditer(body)}
+    declared = {parameter.variable for parameter in params}
+    if in_text != declared:
+        missing = sorted(in_text - declared)
+        extra = sorted(declared - in_text)
+        detail = []
+        if missing:
+            detail.append(f"used in the query but not in the header: {', '.join(missing)}")
+        if extra:
+            detail.append(f"in the header but not used in the query: {', '.join(extra)}")
+        raise InputError(where, "parameters disagree; " + "; ".join(detail))

@@ -1,0 +1,118 @@
+"""Running SPARQL on a graph: stored queries by name with parameters, or ad-hoc text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rdflib import Graph
+from rdflib.query import Result
+from rdflib.term import Node
+
+from kg.errors import KgError
+from kg.parameters import bind_parameters
+from kg.queries import QueryRegistry, StoredQuery, default_registry
+
+__all__ = [
+    "QueryError",
+    "Row",
+    "result_rows",
+    "run_query",
+    "sparql",
+    "term_text",
+]
+
+#: One result row: column name to the term's text (full IRI, or a literal's lexical form).
+Row = dict[str, str | None]
+
+
+class QueryError(KgError):
+    """A SPARQL query could not be parsed or evaluated."""
+
+
+def sparql(graph: Graph, text: str) -> Result:
+    """Run SPARQL text (SELECT, ASK, CONSTRUCT or DESCRIBE) on a graph.
+
+    :param graph: the graph
+    :param text: the query
+    :returns: rdflib's result (rows for SELECT, ``askAnswer`` for ASK, ``graph`` for CONSTRUCT)
+    :raises QueryError: if the query does not parse or fails
+
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle")
+    >>> [str(row.o) for row in sparql(g, "SELECT ?o WHERE { ?s ?p ?o }")]
+    ['1']
+    """
+    try:
+        result = graph.query(text)
+        if result.type == "SELECT":
+            result.bindings  # noqa: B018 - evaluate now, so errors surface here
+    except KgError:
+        raise
+    except Exception as error:  # rdflib raises pyparsing, HTTP and evaluation errors
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise QueryError(f"the SPARQL query failed: {first}") from error
+    return result
+
+
+def run_query(
+    graph: Graph,
+    query: str | StoredQuery,
+    params: Mapping[str, str] | None = None,
+    *,
+    registry: QueryRegistry | None = None,
+) -> Result:
+    """Run a stored query, by name or as a :class:`~kg.queries.StoredQuery`, with parameters.
+
+    :param graph: the graph to query
+    :param query: the stored query or its name
+    :param params: parameter values as typed, by name (names are resolved in ``graph``)
+    :param registry: where to look names up; the bundled queries by default
+    :returns: rdflib's result
+    :raises UnknownQueryError: if no stored query has that name
+    :raises ParameterError: if a parameter is missing, unknown, malformed or ambiguous
+
+    >>> import kg
+    >>> rows = result_rows(run_query(kg.load_curated(), "trial-results", {"trial": "ALSummit"}))
+    >>> any(row["pValue"] == "p=0.001" for row in rows)
+    True
+    """
+    stored = query if isinstance(query, StoredQuery) else (registry or default_registry())[query]
+    return sparql(graph, bind_parameters(stored, graph, params or {}))
+
+
+def result_rows(result: Result) -> list[Row]:
+    """Turn a SELECT result into a list of dicts keyed by column, terms as plain text.
+
+    IRIs come out as full IRIs and literals as their lexical form; unbound values are None.
+    An ASK result gives one row ``{"answer": "true"}`` or ``"false"``.
+
+    :param result: rdflib's result
+    :returns: the rows
+    :raises QueryError: for a CONSTRUCT or DESCRIBE result (use ``result.graph``)
+
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(data='<urn:a> <urn:p> "x"@en .', format="turtle")
+    >>> result_rows(sparql(g, "SELECT ?s ?o ?none WHERE { ?s ?p ?o }"))
+    [{'s': 'urn:a', 'o': 'x', 'none': None}]
+    """
+    if result.type == "ASK":
+        return [{"answer": "true" if result.askAnswer else "false"}]
+    if result.type != "SELECT":
+        raise QueryError(f"a {result.type} result is a graph, not rows")
+    variables = list(result.vars or [])
+    return [
+        {str(variable): term_text(binding.get(variable)) for variable in variables}
+        for binding in result.bindings
+    ]
+
+
+def term_text(term: Node | None) -> str | None:
+    """Return a term as text: an IRI in full, a literal's lexical form, or None.
+
+    >>> from rdflib import Literal
+    >>> term_text(Literal(0.001))
+    '0.001'
+    """
+    if term is None:
+        return None
+    return str(term)
