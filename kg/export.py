@@ -1,0 +1,117 @@
+"""Writing a graph to a file or a string: Turtle, JSON-LD, N-Triples or GraphML."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from rdflib import OWL, RDF, Graph
+
+from kg.errors import KgError
+from kg.namespaces import KGO, bind_prefixes
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "ExportFormat",
+    "jsonld_context",
+    "serialize",
+    "write_graph",
+]
+
+ExportFormat = Literal["turtle", "json-ld", "nt", "graphml"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("turtle", "json-ld", "nt", "graphml")
+
+
+def jsonld_context(graph: Graph) -> dict[str, Any]:
+    """Build a JSON-LD context in which the ontology's terms read as words.
+
+    Each ``kgo:`` property gets its local name as key (``nctId``, ``phase``); object
+    properties are marked ``"@type": "@id"``; the usual prefixes are kept for the rest.
+
+    :param graph: a graph holding the ontology (its ``owl:ObjectProperty`` and
+        ``owl:DatatypeProperty`` declarations)
+    :returns: the context
+
+    >>> import kg
+    >>> context = jsonld_context(kg.load_curated())
+    >>> context["phase"]
+    {'@id': 'kgo:phase', '@type': '@id'}
+    """
+    context: dict[str, Any] = {
+        prefix: str(namespace) for prefix, namespace in bind_prefixes(Graph()).namespaces()
+    }
+    for kind, coerce in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
+        for prop in graph.subjects(RDF.type, kind):
+            if str(prop).startswith(str(KGO)):
+                name = str(prop)[len(str(KGO)) :]
+                term: dict[str, str] = {"@id": f"kgo:{name}"}
+                if coerce:
+                    term["@type"] = "@id"
+                context[name] = term
+    return context
+
+
+def serialize(graph: Graph, fmt: ExportFormat = "turtle") -> str:
+    """Serialize a graph as text in one of :data:`EXPORT_FORMATS`.
+
+    :param graph: the graph
+    :param fmt: turtle, json-ld, nt or graphml (the networkx view of :mod:`kg.network`)
+    :returns: the text
+    :raises KgError: for an unknown format
+
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle")
+    >>> print(serialize(g, "nt").strip())
+    <urn:a> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .
+    """
+    if fmt == "graphml":
+        import networkx as nx
+
+        from kg.network import to_networkx
+
+        return "\n".join(nx.generate_graphml(to_networkx(graph))) + "\n"
+    if fmt == "json-ld":
+        return graph.serialize(format="json-ld", context=jsonld_context(graph), indent=2)
+    if fmt in ("turtle", "nt"):
+        bind_prefixes(graph)
+        return graph.serialize(format=fmt)
+    raise KgError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+
+
+def write_graph(graph: Graph, path: str | os.PathLike[str], fmt: ExportFormat = "turtle") -> Path:
+    """Write a graph to a file, atomically: a failure never leaves a half-written file.
+
+    The text is written to a temporary file beside the target, then moved into place.
+
+    :param graph: the graph
+    :param path: the file to write
+    :param fmt: turtle, json-ld, nt or graphml
+    :returns: the path written
+    :raises KgError: if the folder does not exist or cannot be written
+
+    >>> import tempfile, pathlib
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "g.ttl"
+    >>> write_graph(g, out).read_text().strip().endswith(".")
+    True
+    """
+    target = Path(path)
+    text = serialize(graph, fmt)
+    if fmt == "json-ld":
+        json.loads(text)  # refuse to write JSON that does not parse
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise KgError(f"{target}: the folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise KgError(f"{target}: cannot write the file: {error}") from error
+    return target

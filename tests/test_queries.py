@@ -1,0 +1,184 @@
+"""Every stored query parses, runs on the curated graph and on a fixture made for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+import kg
+from kg.parameters import AmbiguousParameterError, ParameterError, bind_parameters
+from kg.queries import QueryRegistry, StoredQuery, default_registry, parse_query_text
+from kg.sparql import result_rows, run_query
+
+REGISTRY = default_registry()
+NAMES = sorted(REGISTRY)
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "query-fixture.ttl"
+
+#: Parameters for the fixture graph, and the number of rows each query must give on it.
+FIXTURE_PARAMS = {
+    "trial-results": {"trial": "TEST-1"},
+    "therapy-timeline": {"therapy": "Testra"},
+    "results-by-measure": {"measure": "ALSFRS-R"},
+    "sources-for": {"entity": "NCT00000001"},
+}
+FIXTURE_ROWS = {
+    "approved-therapies": 1,
+    "biomarker-results": 1,
+    "claims-without-peer-review": 1,
+    "conflicting-claims": 1,
+    "pipeline-status": 1,
+    "planned-regulatory-events": 1,
+    "precedents": 1,
+    "registry-id-conflicts": 2,
+    "regulatory-events": 3,
+    "results-by-measure": 2,
+    "sources-for": 2,
+    "subgroup-claims-after-missed-primary": 1,
+    "therapies-by-modality": 1,
+    "therapy-timeline": 5,
+    "trial-results": 3,
+    "trials-met-primary-endpoint": 1,
+    "trials-missed-primary-endpoint": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def curated() -> Graph:
+    """The curated graph, loaded once."""
+    return kg.load_curated()
+
+
+@pytest.fixture(scope="module")
+def fixture_graph() -> Graph:
+    """The ontology plus the small graph made for these tests."""
+    return kg.load(*kg.ontology_files(), FIXTURE)
+
+
+def _examples(query: StoredQuery) -> dict[str, str]:
+    return {p.name: p.example for p in query.params if p.required and p.example}
+
+
+def test_every_required_query_is_stored() -> None:
+    """The issue names these queries; each is a file in queries/."""
+    assert set(FIXTURE_ROWS) <= set(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_query_metadata(name: str) -> None:
+    """Each query has a title, a description, tags and documented columns and parameters."""
+    query = REGISTRY[name]
+    assert query.title and query.description and query.tags
+    assert query.form == "SELECT"
+    assert all(description for _, description in query.columns), "undocumented column"
+    assert all(p.description and p.example for p in query.params), "undocumented parameter"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_query_runs_on_curated_graph(curated: Graph, name: str) -> None:
+    """Each query runs with its example parameters and returns labelled rows."""
+    rows = result_rows(run_query(curated, name, _examples(REGISTRY[name])))
+    assert rows, f"{name} returned no rows on the curated graph"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_query_rows_on_fixture(fixture_graph: Graph, name: str) -> None:
+    """Each query gives the expected number of rows on the fixture graph."""
+    rows = result_rows(run_query(fixture_graph, name, FIXTURE_PARAMS.get(name)))
+    assert len(rows) == FIXTURE_ROWS[name]
+
+
+def _column(rows: list[dict[str, str | None]], column: str) -> set[str | None]:
+    return {row[column] for row in rows}
+
+
+def test_missed_and_met_primary(curated: Graph) -> None:
+    """ALSummit missed its primary endpoint; the phase 2 met it."""
+    missed = result_rows(run_query(curated, "trials-missed-primary-endpoint"))
+    met = result_rows(run_query(curated, "trials-met-primary-endpoint"))
+    assert "NCT04745299" in _column(missed, "nctId")
+    assert "NCT01363401" not in _column(missed, "nctId")
+    assert "NCT01363401" in _column(met, "nctId")
+
+
+def test_subgroup_claims_after_missed_primary(curated: Graph) -> None:
+    """ALSummit's slow-progressor claims come with their press-release source."""
+    rows = result_rows(run_query(curated, "subgroup-claims-after-missed-primary"))
+    alsfrs = [r for r in rows if r["claim"] and "31.2 vs 26.4" in r["claim"]]
+    assert alsfrs and {r["sourceKind"] for r in alsfrs} == {"press release"}
+    assert {r["analysisKind"] for r in alsfrs} == {"post hoc subgroup analysis"}
+
+
+def test_registry_id_conflict_of_the_seed(curated: Graph) -> None:
+    """The Alliance's NCT01363401 for ALSummit shows up beside the phase 2's own id."""
+    rows = result_rows(run_query(curated, "registry-id-conflicts"))
+    assert _column(rows, "registryId") >= {"NCT01363401"}
+    assert {"ALSummit (NCT04745299)", "Lenzumestrocel phase 2 (NCT01363401)"} <= _column(
+        rows, "trialLabel"
+    )
+
+
+def test_planned_bla_is_planned(curated: Graph) -> None:
+    """The Neuronata-R BLA is planned for 2026, citing the tofersen precedent."""
+    rows = result_rows(run_query(curated, "planned-regulatory-events"))
+    bla = [r for r in rows if r["event"] == str(kg.KGR["event-lenzumestrocel-fda-bla"])]
+    assert bla and bla[0]["expectedDate"] == "2026"
+    assert "tofersen" in (bla[0]["precedents"] or "").lower()
+
+
+def test_timeline_marks_planned(curated: Graph) -> None:
+    """The therapy timeline is in date order and marks planned events."""
+    rows = result_rows(run_query(curated, "therapy-timeline", {"therapy": "lenzumestrocel"}))
+    dates = [row["date"] or "" for row in rows]
+    assert dates == sorted(dates)
+    assert "planned" in _column(rows, "status")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'ALSummit" } UNION { ?s ?p ?o',
+        "x } # comment",
+        "line\nbreak",
+        "SELECT * WHERE { ?s ?p ?o }",
+        "<https://w3id.org/als-kg/resource/NCT04745299>",
+        "'; DROP GRAPH <urn:x>",
+    ],
+)
+def test_hostile_parameter_values_are_plain_values(curated: Graph, value: str) -> None:
+    """Values with quotes, braces, #, newlines and keywords never change the query."""
+    with pytest.raises(ParameterError, match="no clinical study matches"):
+        run_query(curated, "trial-results", {"trial": value})
+
+
+@pytest.mark.parametrize("value", ['a " b', "x } UNION { ?s ?p ?o }", "#", "\n", "\\"])
+def test_string_parameters_bind_as_literals(value: str) -> None:
+    """A string parameter becomes one literal: the query finds exactly that value."""
+    query = parse_query_text(
+        "#+ params:\n#+   name: {type: string}\nSELECT ?s WHERE { ?s <urn:p> ?_name }",
+        name="by-name",
+    )
+    graph = Graph()
+    graph.add((URIRef("urn:other"), URIRef("urn:p"), Literal("x")))
+    graph.add((URIRef("urn:s"), URIRef("urn:p"), Literal(value)))
+    rows = result_rows(kg.sparql.sparql(graph, bind_parameters(query, graph, {"name": value})))
+    assert rows == [{"s": "urn:s"}]
+
+
+def test_ambiguous_name_is_reported(fixture_graph: Graph) -> None:
+    """A name two trials share is reported with both candidates, not guessed."""
+    graph = kg.load(fixture_graph)
+    graph.add((kg.KGR["NCT00000002"], kg.KGO.acronym, Literal("TEST-1")))
+    with pytest.raises(AmbiguousParameterError, match="NCT00000001.*NCT00000002"):
+        run_query(graph, "trial-results", {"trial": "test-1"})
+
+
+def test_own_query_folder(tmp_path: Path) -> None:
+    """Users can point a registry at their own folder of queries."""
+    (tmp_path / "count.rq").write_text(
+        "#+ summary: Count triples\n#+ tags: [demo]\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n"
+    )
+    registry = QueryRegistry.from_directory(tmp_path)
+    assert list(registry) == ["count"]
+    assert registry["count"].title == "Count triples"
