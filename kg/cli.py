@@ -112,7 +112,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-def _echo_result(result: Result, fmt: RowFormat) -> None:
+def _echo_result(result: Result, fmt: RowFormat, columns: str | None = None) -> None:
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         graph = bind_prefixes(Graph())
         for triple in result:
@@ -120,8 +120,15 @@ def _echo_result(result: Result, fmt: RowFormat) -> None:
         click.echo(graph.serialize(format="turtle"), nl=False)
         return
     rows = result_rows(result)
-    columns = [str(variable) for variable in result.vars or []] or ["answer"]
-    click.echo(format_rows(rows, columns, fmt), nl=False)
+    available = [str(variable) for variable in result.vars or []] or ["answer"]
+    chosen = [name.strip() for name in columns.split(",")] if columns else available
+    unknown = [name for name in chosen if name not in available]
+    if unknown:
+        raise click.BadParameter(
+            f"no column {', '.join(unknown)}; columns: {', '.join(available)}",
+            param_hint="--columns",
+        )
+    click.echo(format_rows(rows, chosen, fmt), nl=False)
 
 
 @main.command("queries")
@@ -189,7 +196,10 @@ def queries_command(fmt: str) -> None:
     help="A parameter value (repeatable); names, registry ids and IRIs are resolved.",
 )
 @_FORMAT_OPTION
-def query_command(name: str, pairs: tuple[str, ...], fmt: RowFormat) -> None:
+@click.option("--columns", help="Comma-separated columns to show, in order (default: all).")
+def query_command(
+    name: str, pairs: tuple[str, ...], fmt: RowFormat, columns: str | None
+) -> None:
     """Run the stored query NAME on the curated graph and print its rows.
 
     See `kg queries` for the names, parameters and columns. In json, IRIs are full IRIs and
@@ -200,9 +210,10 @@ def query_command(name: str, pairs: tuple[str, ...], fmt: RowFormat) -> None:
         kg query trials-missed-primary-endpoint --format json
         kg query trial-results --param trial=ALSummit
         kg query regulatory-events -p agency=FDA -p status=planned --format csv
+        kg query approved-therapies --columns therapyLabel,jurisdiction,approvalKind,date
     """
     graph = load_curated()
-    _echo_result(run_query(graph, name, _parse_params(pairs)), fmt)
+    _echo_result(run_query(graph, name, _parse_params(pairs)), fmt, columns)
 
 
 @main.command("sparql")
