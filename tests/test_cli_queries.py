@@ -30,7 +30,8 @@ def test_query_met_lists_phase_2(runner: CliRunner) -> None:
 
 def test_query_with_param(runner: CliRunner) -> None:
     """Parameters are KEY=VALUE and names are resolved."""
-    result = runner.invoke(main, ["query", "trial-results", "-p", "trial=ALSummit", "--format", "tsv"])
+    args = ["query", "trial-results", "-p", "trial=ALSummit", "--format", "tsv"]
+    result = runner.invoke(main, args)
     assert result.exit_code == 0 and "p=0.001" in result.output
 
 
@@ -50,9 +51,11 @@ def test_missing_parameter_is_named(runner: CliRunner) -> None:
 
 def test_sparql_select_ask_construct(runner: CliRunner, tmp_path: Path) -> None:
     """kg sparql runs SELECT, ASK and CONSTRUCT, from text, a file or stdin."""
-    select = runner.invoke(main, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "json"])
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    select = runner.invoke(main, ["sparql", count, "--format", "json"])
     assert int(json.loads(select.output)[0]["n"]) > 1000
-    ask = runner.invoke(main, ["sparql", "-"], input="ASK { ?s a <https://w3id.org/als-kg/ontology#Therapy> }")
+    therapy = "ASK { ?s a <https://w3id.org/als-kg/ontology#Therapy> }"
+    ask = runner.invoke(main, ["sparql", "-"], input=therapy)
     assert "true" in ask.output
     query = tmp_path / "q.rq"
     query.write_text("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 3")

@@ -22,7 +22,10 @@ def graph() -> Graph:
     return kg.load(*kg.ontology_files(), FIXTURE)
 
 
-@pytest.mark.parametrize(("fmt", "suffix"), [("turtle", "ttl"), ("json-ld", "jsonld"), ("nt", "nt")])
+FORMATS = [("turtle", "ttl"), ("json-ld", "jsonld"), ("nt", "nt")]
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), FORMATS)
 def test_round_trip_is_isomorphic(graph: Graph, tmp_path: Path, fmt: str, suffix: str) -> None:
     """Exporting in each RDF format and reading the file back gives the same graph."""
     path = write_graph(graph, tmp_path / f"out.{suffix}", fmt)  # type: ignore[arg-type]

@@ -170,7 +170,7 @@ def test_ambiguous_name_is_reported(fixture_graph: Graph) -> None:
     """A name two trials share is reported with both candidates, not guessed."""
     graph = kg.load(fixture_graph)
     graph.add((kg.KGR["NCT00000002"], kg.KGO.acronym, Literal("TEST-1")))
-    with pytest.raises(AmbiguousParameterError, match="NCT00000001.*NCT00000002"):
+    with pytest.raises(AmbiguousParameterError, match=r"NCT00000001.*NCT00000002"):
         run_query(graph, "trial-results", {"trial": "test-1"})
 
 
