@@ -81,6 +81,12 @@ def serialize(graph: Graph, fmt: ExportFormat = "turtle") -> str:
     raise KgError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_graph(graph: Graph, path: str | os.PathLike[str], fmt: ExportFormat = "turtle") -> Path:
     """Write a graph to a file, atomically: a failure never leaves a half-written file.
 
@@ -110,6 +116,7 @@ def write_graph(graph: Graph, path: str | os.PathLike[str], fmt: ExportFormat = 
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes the file private (0600)
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)

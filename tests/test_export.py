@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import networkx as nx
@@ -51,3 +52,13 @@ def test_failed_write_leaves_nothing(graph: Graph, tmp_path: Path) -> None:
         write_graph(graph, target)
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_written_file_is_not_private(graph: Graph, tmp_path: Path) -> None:
+    """An exported file gets the usual permissions, not the temporary file's 0600."""
+    path = write_graph(graph, tmp_path / "out.nt", "nt")
+    assert path.stat().st_mode & 0o044 == 0o044 & ~_UMASK
+
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
