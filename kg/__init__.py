@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from kg.endpoints import Endpoint, EndpointError
 from kg.errors import InputError, KgError
 from kg.io import FORMATS, GraphSource, guess_format, load, load_curated, read_graph
 from kg.namespaces import KGO, KGR, OBO, SCHEMA, WD, WDT, bind_prefixes
+from kg.remote import push
 from kg.resources import (
     AssetNotFoundError,
     asset_dir,
@@ -23,6 +25,7 @@ from kg.resources import (
     query_files,
     shape_files,
 )
+from kg.stores import StoreError, load_into_store, open_graph, read_store
 from kg.validation import Severity, ValidationReport, Violation, validate
 
 __all__ = [
@@ -34,10 +37,13 @@ __all__ = [
     "WD",
     "WDT",
     "AssetNotFoundError",
+    "Endpoint",
+    "EndpointError",
     "GraphSource",
     "InputError",
     "KgError",
     "Severity",
+    "StoreError",
     "ValidationReport",
     "Violation",
     "__version__",
@@ -47,9 +53,13 @@ __all__ = [
     "guess_format",
     "load",
     "load_curated",
+    "load_into_store",
     "ontology_files",
+    "open_graph",
+    "push",
     "query_files",
     "read_graph",
+    "read_store",
     "shape_files",
     "validate",
 ]

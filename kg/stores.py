@@ -1,0 +1,273 @@
+"""Open the graph on a store named by a short descriptor: memory, Oxigraph, or a SPARQL server.
+
+=====================================  ======================================================
+descriptor                             store
+=====================================  ======================================================
+``memory``                             rdflib's in-memory store (the default)
+``oxigraph-memory`` or ``oxigraph:``   Oxigraph in memory (through oxrdflib)
+``oxigraph:PATH``                      a persistent Oxigraph (RocksDB) store in folder PATH
+``sparql:URL``                         a SPARQL 1.1 server; see :meth:`kg.endpoints.Endpoint.parse`
+=====================================  ======================================================
+
+Every descriptor gives a plain :class:`rdflib.Graph`, so every stored query runs unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from kg.endpoints import DEFAULT_TIMEOUT, Endpoint, EndpointStore
+from kg.errors import InputError, KgError
+from kg.io import GraphSource, guess_format, load, load_curated, read_graph
+from kg.namespaces import bind_prefixes
+from kg.resources import data_files, ontology_files, sorted_files
+
+__all__ = [
+    "DEFAULT_STORE",
+    "StoreError",
+    "bulk_load",
+    "load_into_store",
+    "open_graph",
+    "read_store",
+]
+
+#: The store used when none is named.
+DEFAULT_STORE = "memory"
+
+_IN_MEMORY = frozenset({"memory", "oxigraph:", "oxigraph-memory"})
+_KINDS = "memory, oxigraph-memory, oxigraph:PATH or sparql:URL"
+# The Oxigraph stores this process has opened, by folder: RocksDB lets one handle hold a
+# folder, so every graph opened on it here shares that handle (and the lock) until exit.
+_OPEN_STORES: dict[str, Any] = {}
+# rdflib parser names (kg.io.FORMATS) that pyoxigraph reads as a triple format.
+_OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
+
+
+class StoreError(KgError):
+    """A store descriptor is malformed, or the store it names cannot be opened."""
+
+
+def open_graph(
+    descriptor: str = DEFAULT_STORE, *, create: bool = True, timeout: float = DEFAULT_TIMEOUT
+) -> Graph:
+    """Open a graph on the store that ``descriptor`` names (see the module's table).
+
+    In-memory stores start empty; ``oxigraph:PATH`` and ``sparql:`` give what the store
+    holds. The project's prefixes are bound.
+
+    :param descriptor: ``memory``, ``oxigraph-memory``, ``oxigraph:PATH`` or ``sparql:URL``
+    :param create: make a new Oxigraph store when PATH holds none (otherwise fail)
+    :param timeout: seconds to wait for a SPARQL server's answers
+    :returns: a plain rdflib graph on that store
+    :raises StoreError: if the descriptor is malformed or the store cannot be opened (missing,
+        locked by another process, unreadable), naming the path
+    :raises kg.endpoints.EndpointError: if a ``sparql:`` URL is malformed
+
+    >>> len(open_graph("memory"))
+    0
+    >>> open_graph("oxigraph-memory").store.__class__.__name__
+    'OxigraphStore'
+    >>> open_graph("tape:/dev/st0")
+    Traceback (most recent call last):
+    ...
+    kg.stores.StoreError: unknown store 'tape:/dev/st0'; expected memory, oxigraph-memory, oxigraph:PATH or sparql:URL
+    """  # noqa: E501
+    kind, colon, rest = descriptor.partition(":")
+    if descriptor == "memory":
+        return bind_prefixes(Graph(bind_namespaces="core"))
+    if descriptor in _IN_MEMORY:
+        return _oxigraph_graph(_oxigraph(descriptor).Store())
+    if kind == "oxigraph" and colon:
+        return _oxigraph_graph(_open_oxigraph(Path(rest), create=create))
+    if kind == "sparql" and rest:
+        endpoint = Endpoint.parse(rest)
+        identifier = URIRef(endpoint.graph) if endpoint.graph else DATASET_DEFAULT_GRAPH_ID
+        store = EndpointStore(endpoint, timeout=timeout)
+        return bind_prefixes(Graph(store=store, identifier=identifier, bind_namespaces="core"))
+    raise StoreError(f"unknown store {descriptor!r}; expected {_KINDS}")
+
+
+def read_store(descriptor: str = DEFAULT_STORE, *, timeout: float = DEFAULT_TIMEOUT) -> Graph:
+    """Return the graph that commands read from a store.
+
+    An in-memory store is filled with the curated graph (ontology and data); a persistent or
+    remote store gives what was loaded into it (with :func:`load_into_store` or ``kg push``).
+
+    :param descriptor: a store descriptor (see :func:`open_graph`)
+    :param timeout: seconds to wait for a SPARQL server's answers
+    :returns: the graph
+    :raises StoreError: if the store cannot be opened, or an Oxigraph PATH holds no store
+
+    >>> len(read_store("memory")) == len(read_store("oxigraph-memory"))
+    True
+    """
+    if descriptor == "memory":
+        return load_curated()
+    if descriptor in _IN_MEMORY:
+        return load_into_store(descriptor)
+    return open_graph(descriptor, create=False, timeout=timeout)
+
+
+def load_into_store(
+    descriptor: str, *sources: GraphSource, curated: bool = True, timeout: float | None = None
+) -> Graph:
+    """Fill a store with the curated graph and the given files, replacing what it held.
+
+    Oxigraph stores are filled through Oxigraph's bulk loader after every file has parsed,
+    so a bad file leaves the store as it was. A ``sparql:`` store is filled with
+    :func:`kg.remote.push` into its named graph (:data:`kg.remote.DEFAULT_GRAPH` if the
+    descriptor names none).
+
+    :param descriptor: a store descriptor (see :func:`open_graph`)
+    :param sources: more files, folders of ``*.ttl`` files, or graphs to add
+    :param curated: start from the curated graph (ontology and data)
+    :param timeout: seconds to wait for a SPARQL server (by default that of
+        :func:`kg.remote.push`)
+    :returns: a graph on the filled store
+    :raises InputError: if a file cannot be read (naming the file and line)
+    :raises StoreError: if the store cannot be opened
+
+    >>> len(load_into_store("oxigraph-memory")) == len(load_curated())
+    True
+    """
+    files: list[GraphSource] = [*ontology_files(), *data_files()] if curated else []
+    files.extend(sources)
+    kind, _, rest = descriptor.partition(":")
+    if kind == "sparql" and rest:
+        from kg.remote import DEFAULT_GRAPH, PUSH_TIMEOUT, push
+
+        endpoint = Endpoint.parse(rest)
+        target = endpoint.graph or DEFAULT_GRAPH
+        push(load(*files), endpoint, graph_iri=target, timeout=timeout or PUSH_TIMEOUT)
+        return open_graph(endpoint.reading(target).descriptor(), timeout=timeout or DEFAULT_TIMEOUT)
+    if not (descriptor in _IN_MEMORY - {"memory"} or kind == "oxigraph"):
+        return load(*files, into=open_graph(descriptor))
+    ox = _oxigraph(descriptor)
+    staged = ox.Store()
+    for source in files:
+        _stage(ox, staged, source)
+    graph = open_graph(descriptor)
+    store = getattr(graph.store, "_inner")  # noqa: B009 - oxrdflib's pyoxigraph.Store
+    try:
+        store.clear()
+        store.bulk_extend(staged)
+        store.flush()
+    except OSError as error:
+        raise StoreError(f"{descriptor}: cannot write to the Oxigraph store: {error}") from error
+    return graph
+
+
+def _oxigraph(descriptor: str) -> Any:
+    """Import pyoxigraph, or say how to install it."""
+    try:
+        import oxrdflib  # noqa: F401 - registers the "Oxigraph" rdflib store
+        import pyoxigraph
+    except ImportError as error:
+        raise StoreError(
+            f"{descriptor}: Oxigraph stores need pyoxigraph and oxrdflib: "
+            "pip install 'als-kg[oxigraph]'"
+        ) from error
+    return pyoxigraph
+
+
+def _open_oxigraph(path: Path, *, create: bool) -> Any:
+    """Open (or create) the pyoxigraph store in a folder, explaining why it cannot be."""
+    ox = _oxigraph(f"oxigraph:{path}")
+    if not str(path):
+        raise StoreError("oxigraph:PATH needs a folder (use oxigraph-memory for a store in memory)")
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path}: is a file, not the folder of an Oxigraph store")
+    if not (path / "CURRENT").is_file():
+        if not create:
+            raise StoreError(
+                f"{path}: no Oxigraph store here; "
+                f"fill one first with: kg load --store oxigraph:{path}"
+            )
+        if path.is_dir() and any(path.iterdir()):
+            raise StoreError(f"{path}: the folder is not empty and holds no Oxigraph store")
+    if path.is_dir() and not os.access(path, os.R_OK | os.W_OK | os.X_OK):
+        raise StoreError(f"{path}: cannot open the Oxigraph store: permission denied")
+    key = str(path.resolve())
+    if key in _OPEN_STORES:
+        return _OPEN_STORES[key]
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        _OPEN_STORES[key] = ox.Store(str(path))
+        return _OPEN_STORES[key]
+    except (OSError, RuntimeError) as error:  # RocksDB reports corruption as RuntimeError
+        message = str(error)
+        if "lock" in message.lower():
+            raise StoreError(
+                f"{path}: the Oxigraph store is locked: another process (a running kg serve "
+                "or kg load?) has it open"
+            ) from error
+        raise StoreError(f"{path}: cannot open the Oxigraph store: {message}") from error
+
+
+def _oxigraph_graph(store: Any) -> Graph:
+    """Put an rdflib graph (oxrdflib) over a pyoxigraph store's default graph."""
+    from oxrdflib import OxigraphStore
+
+    graph = Graph(
+        store=OxigraphStore(store=store),
+        identifier=DATASET_DEFAULT_GRAPH_ID,
+        bind_namespaces="core",
+    )
+    return bind_prefixes(graph)
+
+
+def bulk_load(store: Any, source: GraphSource) -> None:
+    """Bulk-load a file, a folder of Turtle files or an rdflib graph into a pyoxigraph store.
+
+    Files go through Oxigraph's own parser; a file it cannot read is re-read with
+    :func:`kg.io.read_graph`, so the error names the file and the line.
+
+    :param store: a :class:`pyoxigraph.Store`
+    :param source: a path, a folder or an rdflib graph
+    :raises InputError: if a file is missing, empty, not RDF or malformed
+
+    >>> import pyoxigraph
+    >>> from rdflib import Graph
+    >>> store = pyoxigraph.Store()
+    >>> bulk_load(store, Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle"))
+    >>> len(store)
+    1
+    """
+    import pyoxigraph
+
+    _stage(pyoxigraph, store, source)
+
+
+def _stage(ox: Any, staged: Any, source: GraphSource) -> None:
+    """Parse one source into the staging store, with kg.io's errors for bad files."""
+    if isinstance(source, Graph):
+        staged.bulk_load(
+            input=source.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+        )
+        return
+    path = Path(source)
+    if path.is_dir():
+        found = sorted_files(path, "*.ttl", recursive=True)
+        if not found:
+            raise InputError(path, "folder holds no *.ttl file")
+        for file in found:
+            _stage(ox, staged, file)
+        return
+    rdf_format = guess_format(path)
+    if rdf_format not in _OXIGRAPH_FORMATS or not path.is_file() or path.stat().st_size == 0:
+        _stage(ox, staged, read_graph(path, format=rdf_format))  # named graphs, errors: kg.io
+        return
+    try:
+        staged.bulk_load(
+            path=str(path),
+            format=getattr(ox.RdfFormat, _OXIGRAPH_FORMATS[rdf_format]),
+            base_iri=path.resolve().as_uri(),
+        )
+    except (SyntaxError, OSError, ValueError) as error:
+        read_graph(path, format=rdf_format)  # raises InputError naming the file and line
+        raise InputError(path, f"Oxigraph cannot read it: {error}") from error

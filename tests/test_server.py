@@ -1,0 +1,164 @@
+"""kg serve: the SPARQL 1.1 Protocol endpoint, stored queries over HTTP, read-only, time limit."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import quote, urlencode
+from urllib.request import Request, urlopen
+
+import pytest
+
+from kg.queries import default_registry
+from kg.server import SparqlServer, make_server, query_catalogue
+from kg.stores import read_store
+from tests.serving import kg_serve
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cartesian product
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SparqlServer]:
+    running = make_server(read_store("memory"), port=0, time_limit=2)
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    yield running
+    running.shutdown()
+    running.server_close()
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
+    return send(Request(url, headers=headers or {}))  # noqa: S310
+
+
+def send(request: Request) -> tuple[int, str, bytes]:
+    try:
+        with urlopen(request, timeout=60) as answer:  # noqa: S310
+            return answer.status, answer.headers["Content-Type"], answer.read()
+    except HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read()
+
+
+def post(url: str, body: bytes, content_type: str, accept: str = "") -> tuple[int, str, bytes]:
+    headers = {"Content-Type": content_type} | ({"Accept": accept} if accept else {})
+    return send(Request(url, data=body, headers=headers))  # noqa: S310
+
+
+def rows(body: bytes) -> list[dict[str, str]]:
+    data = json.loads(body)
+    return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
+
+
+def test_page_works_offline(server: SparqlServer) -> None:
+    status, kind, body = get(server.url)
+    assert status == 200 and kind.startswith("text/html")
+    page = body.decode()
+    assert 'src="/static/app.js"' in page and 'href="/static/style.css"' in page
+    remote = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//|url\(\s*["']?(https?:)?//|@import""")
+    assert not remote.search(page)  # nothing from a CDN: the page works offline
+    for name in ("app.js", "style.css"):
+        status, _, asset = get(f"{server.url}static/{name}")
+        assert status == 200 and asset
+        assert not remote.search(asset.decode())
+        assert not re.search(r"""(fetch|import)\s*\(\s*["'`]https?:""", asset.decode())
+
+
+def test_sparql_get_post_and_form(server: SparqlServer) -> None:
+    text = (
+        "SELECT ?label WHERE { ?t a <https://w3id.org/als-kg/ontology#Therapy> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    )
+    status, kind, body = get(f"{server.url}sparql?query={quote(text)}")
+    assert status == 200 and kind.startswith("application/sparql-results+json")
+    labels = {row["label"] for row in rows(body)}
+    assert "tofersen" in labels
+    assert rows(post(f"{server.url}sparql", text.encode(), "application/sparql-query")[2]) == rows(
+        body
+    )
+    form = urlencode({"query": text}).encode()
+    assert rows(post(f"{server.url}sparql", form, "application/x-www-form-urlencoded")[2]) == rows(
+        body
+    )
+
+
+def test_result_formats(server: SparqlServer) -> None:
+    status, kind, body = get(
+        f"{server.url}sparql?query={quote('SELECT ?x WHERE { BIND(1 AS ?x) }')}",
+        {"Accept": "text/csv"},
+    )
+    assert (status, kind, body.decode().split()) == (200, "text/csv; charset=utf-8", ["x", "1"])
+    status, kind, body = get(f"{server.url}sparql?query={quote('ASK {}')}")
+    assert json.loads(body)["boolean"] is True
+    construct = "CONSTRUCT { ?s a ?o } WHERE { ?s a ?o } LIMIT 3"
+    status, kind, body = get(f"{server.url}sparql?query={quote(construct)}")
+    assert status == 200 and kind.startswith("text/turtle") and b" a " in body
+
+
+def test_stored_queries(server: SparqlServer) -> None:
+    status, _, body = get(f"{server.url}queries")
+    catalogue = json.loads(body)
+    assert catalogue == json.loads(json.dumps(query_catalogue(default_registry())))
+    assert {q["name"] for q in catalogue} == set(default_registry())
+    status, _, body = get(f"{server.url}queries/trial-results?trial=ALSummit")
+    assert status == 200 and any(row["pValue"] == "p=0.001" for row in rows(body))
+    status, _, body = get(f"{server.url}queries/trial-results")
+    assert status == 400 and b"needs: --param trial" in body
+    status, _, body = get(f"{server.url}queries/no-such-query")
+    assert status == 404 and b"no stored query named 'no-such-query'" in body
+
+
+def test_updates_are_refused(server: SparqlServer) -> None:
+    update = b"INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
+    for body, kind in [
+        (update, "application/sparql-update"),
+        (update, "application/sparql-query"),
+        (b"update=" + quote(update).encode(), "application/x-www-form-urlencoded"),
+    ]:
+        status, _, answer = post(f"{server.url}sparql", body, kind)
+        assert (status, answer) == (
+            403,
+            b"this endpoint is read-only: SPARQL updates are refused\n",
+        )
+    assert send(Request(f"{server.url}sparql", data=b"x", method="PUT"))[0] == 403  # noqa: S310
+    assert server.graph.query("ASK { <urn:x:a> ?p ?o }").askAnswer is False
+
+
+def test_bad_query_is_a_clear_400(server: SparqlServer) -> None:
+    status, _, body = get(f"{server.url}sparql?query={quote('SELEC ?x')}")
+    assert status == 400 and body.startswith(b"the SPARQL query failed: ")
+
+
+def test_long_query_is_stopped(server: SparqlServer) -> None:
+    started = time.monotonic()
+    status, _, body = get(f"{server.url}sparql?query={quote(SLOW)}")
+    assert status == 503
+    assert b"the query was stopped after 2 s, this endpoint's time limit" in body
+    assert time.monotonic() - started < 10
+    assert get(f"{server.url}sparql?query={quote('ASK {}')}")[0] == 200  # still serving
+
+
+def test_kg_serve_on_a_persistent_store(tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    store = f"oxigraph:{tmp_path / 'store'}"
+    subprocess.run([sys.executable, "-m", "kg", "load", "--store", store], check=True)
+    with kg_serve("--store", store, "--timeout", "1", log=tmp_path / "serve.log") as url:
+        status, _, body = get(f"{url}queries/trials-missed-primary-endpoint")
+        assert status == 200 and any("ALSummit" in row["trialLabel"] for row in rows(body))
+        assert get(f"{url}sparql?query={quote(SLOW)}")[0] in (200, 503)
+
+
+def test_kg_serve_refuses_a_bad_time_limit(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--port", "0", "--timeout", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2 and "time limit must be more than 0 seconds" in out.stderr

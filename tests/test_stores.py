@@ -1,0 +1,222 @@
+"""Store descriptors, loading into Oxigraph, and the same rows from every query on every store."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph
+
+from kg.errors import InputError
+from kg.io import load_curated
+from kg.queries import StoredQuery, default_registry
+from kg.sparql import Row, result_rows, run_query
+from kg.stores import StoreError, load_into_store, open_graph, read_store
+
+QUERIES = default_registry()
+_CONCAT = re.compile(
+    r'GROUP_CONCAT\s*\((?:[^;()]|\([^()]*\))*;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)',
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def example_parameters(query: StoredQuery, *, optional: bool) -> dict[str, str]:
+    """Each parameter's example from the query's header (the optional ones too, if asked)."""
+    return {
+        p.name: p.example
+        for p in query.params
+        if p.example is not None and (p.required or optional)
+    }
+
+
+def cases() -> list[tuple[str, bool]]:
+    """Every stored query without its optional parameters, and with them where it has some."""
+    found = [(name, False) for name in QUERIES]
+    found += [(name, True) for name, q in QUERIES.items() if any(not p.required for p in q.params)]
+    return sorted(found)
+
+
+def comparable(query: StoredQuery, rows: list[Row]) -> list[tuple[tuple[str, str], ...]]:
+    """Rows as sorted tuples, ignoring what SPARQL leaves to the engine.
+
+    GROUP_CONCAT's order is undefined, so concatenated values are compared as sorted parts; and
+    Oxigraph keeps numbers by value, not lexical form ("49.0" comes back as "49"). rdflib
+    answers a GROUP BY over no solution with one row of unbound values, Oxigraph with none.
+    """
+    separators = {column: sep for sep, column in _CONCAT.findall(query.text)}
+
+    def cell(column: str, value: str | None) -> str:
+        if value is None:
+            return "\x00unbound"
+        if separators.get(column):
+            return separators[column].join(sorted(value.split(separators[column])))
+        if _NUMBER.match(value):
+            try:
+                return str(Decimal(value).normalize())
+            except InvalidOperation:
+                return value
+        return value
+
+    return sorted(
+        tuple(sorted((k, cell(k, v)) for k, v in row.items()))
+        for row in rows
+        if any(v is not None for v in row.values())  # rdflib groups no solutions into one row
+    )
+
+
+@pytest.fixture(scope="module")
+def memory() -> Graph:
+    return read_store("memory")
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Graph:
+    pytest.importorskip("pyoxigraph")
+    pytest.importorskip("oxrdflib")
+    return load_into_store(f"oxigraph:{tmp_path_factory.mktemp('ox') / 'store'}")
+
+
+def test_oxigraph_store_holds_the_curated_graph(memory: Graph, oxigraph: Graph) -> None:
+    assert len(oxigraph) == len(memory)
+
+
+@pytest.mark.parametrize(("name", "optional"), cases())
+def test_every_stored_query_gives_the_same_rows(
+    memory: Graph, oxigraph: Graph, name: str, optional: bool
+) -> None:
+    query = QUERIES[name]
+    params = example_parameters(query, optional=optional)
+    expected = result_rows(run_query(memory, query, params))
+    got = result_rows(run_query(oxigraph, query, params))
+    if not optional:
+        assert expected, f"{name} with {params} gives no row; pick a better example"
+    assert comparable(query, got) == comparable(query, expected)
+
+
+def test_in_memory_oxigraph_reads_the_curated_graph() -> None:
+    pytest.importorskip("oxrdflib")
+    assert len(read_store("oxigraph-memory")) == len(load_curated())
+
+
+def test_persistent_store_survives_reopening(tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    descriptor = f"oxigraph:{tmp_path / 'store'}"
+    script = (
+        "import sys; from kg.stores import load_into_store; "
+        "print(len(load_into_store(sys.argv[1])))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script, descriptor], capture_output=True, text=True, check=True
+    )
+    assert len(read_store(descriptor)) == int(loaded.stdout) > 0
+
+
+def load_in_subprocess(descriptor: str, *files: Path) -> None:
+    """Run load_into_store in a new process, so that this one holds no lock on the store."""
+    script = (
+        "import sys; from kg.stores import load_into_store; "
+        "load_into_store(sys.argv[1], *sys.argv[2:], curated=False)"
+    )
+    subprocess.run([sys.executable, "-c", script, descriptor, *map(str, files)], check=True)
+
+
+def test_load_replaces_old_content(tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    first = tmp_path / "first.ttl"
+    first.write_text("<urn:x:a> <urn:x:b> <urn:x:c> .\n")
+    second = tmp_path / "second.nt"
+    second.write_text("<urn:x:d> <urn:x:e> <urn:x:f> .\n<urn:x:d> <urn:x:e> <urn:x:g> .\n")
+    descriptor = f"oxigraph:{tmp_path / 'store'}"
+    load_in_subprocess(descriptor, first)
+    load_in_subprocess(descriptor, second)
+    graph = read_store(descriptor)
+    assert sorted(str(o) for o in graph.objects()) == ["urn:x:f", "urn:x:g"]
+
+
+def test_bad_file_leaves_store_untouched(tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    good = tmp_path / "good.ttl"
+    good.write_text("<urn:x:a> <urn:x:b> <urn:x:c> .\n")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("# comment\n<urn:x:a> <urn:x:b> .\n")
+    path = tmp_path / "store"
+    load_in_subprocess(f"oxigraph:{path}", good)
+    with pytest.raises(InputError, match=r"bad\.ttl, line 2: Turtle syntax error"):
+        load_into_store(f"oxigraph:{path}", good, bad, curated=False)
+    assert len(read_store(f"oxigraph:{path}")) == 1
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "message"),
+    [
+        ("tape:x", "unknown store 'tape:x'"),
+        ("oxigraph-disk", "unknown store"),
+        ("sparql:ftp://example.org/sparql", "is not an http(s) URL"),
+        ("sparql:", "unknown store"),
+    ],
+)
+def test_bad_descriptors(descriptor: str, message: str) -> None:
+    with pytest.raises(Exception, match=re.escape(message)):
+        open_graph(descriptor)
+
+
+def test_missing_store_is_reported(tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    with pytest.raises(StoreError, match="no Oxigraph store here; fill one first with: kg load"):
+        read_store(f"oxigraph:{tmp_path / 'nothing'}")
+
+
+def test_file_instead_of_store_is_reported(tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    file = tmp_path / "file"
+    file.write_text("x")
+    with pytest.raises(StoreError, match="is a file, not the folder of an Oxigraph store"):
+        open_graph(f"oxigraph:{file}")
+
+
+def test_locked_store_is_reported(tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    path = tmp_path / "store"
+    load_into_store(f"oxigraph:{path}", curated=False)  # this process now holds the lock
+    script = f"from kg.stores import read_store; read_store('oxigraph:{path}')"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode != 0
+    assert f"{path}: the Oxigraph store is locked" in out.stderr
+
+
+def test_unreadable_store_is_reported(tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    path = tmp_path / "store"
+    path.mkdir()
+    (path / "CURRENT").write_text("MANIFEST-nonsense\n")
+    with pytest.raises(StoreError, match=f"{re.escape(str(path))}: cannot open the Oxigraph store"):
+        read_store(f"oxigraph:{path}")
+
+
+def test_cli_load_then_read_with_store(tmp_path: Path, runner: Any) -> None:
+    pytest.importorskip("oxrdflib")
+    from kg.cli import main
+
+    store = f"oxigraph:{tmp_path / 'store'}"
+    loaded = runner.invoke(main, ["load", "--store", store])
+    assert loaded.exit_code == 0, loaded.output
+    assert f"triples into {store}." in loaded.output
+    query = ["query", "trial-results", "-p", "trial=ALSummit", "--format", "json"]
+    got = runner.invoke(main, [*query, "--store", store])
+    expected = runner.invoke(main, query)
+    assert got.exit_code == 0, got.output
+    query_spec = QUERIES["trial-results"]
+    expected_rows = comparable(query_spec, json.loads(expected.output))
+    assert comparable(query_spec, json.loads(got.output)) == expected_rows
+    stats = runner.invoke(main, ["stats", "--store", store, "--format", "json"])
+    assert stats.exit_code == 0, stats.output
+    missing = runner.invoke(main, ["stats", "--store", f"oxigraph:{tmp_path / 'none'}"])
+    assert missing.exit_code == 2
+    assert "no Oxigraph store here; fill one first with: kg load" in missing.output
