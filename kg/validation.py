@@ -136,6 +136,7 @@ def validate(
     *,
     shapes: GraphSource | Sequence[GraphSource] | None = None,
     ontology: bool = True,
+    engine: Literal["pyshacl", "oxigraph"] = "pyshacl",
 ) -> ValidationReport:
     """Validate RDF data against SHACL shapes (`SHACL <https://www.w3.org/TR/shacl/>`_).
 
@@ -150,6 +151,9 @@ def validate(
     :param ontology: Merge the bundled ontology into the data before validating.
     :returns: The report; see :class:`ValidationReport`.
     :raises kg.errors.InputError: If a data or shapes file cannot be read.
+    :param engine: ``"pyshacl"`` (the reference) or ``"oxigraph"``: the shapes compiled to
+        SPARQL and run on pyoxigraph, with the same results, many times faster on large
+        graphs (:func:`kg.fastvalidate.validate_fast`).
     :raises KgError: If there are no shapes, or pySHACL cannot use them.
 
     >>> from rdflib import Graph
@@ -168,6 +172,10 @@ def validate(
     >>> [(str(v.focus), v.severity) for v in report.violations]
     [('http://example.org/b', 'Violation')]
     """
+    if engine == "oxigraph":
+        from kg.fastvalidate import validate_fast
+
+        return validate_fast(data, shapes=shapes, ontology=ontology)
     from pyshacl import validate as shacl_validate  # heavy: import on first use
     from pyshacl.errors import ReportableRuntimeError
 

@@ -1,0 +1,1 @@
+"""Benchmarks of als-kg: a synthetic graph generator and the suite that times it."""

@@ -1,0 +1,324 @@
+"""Run the als-kg benchmark suite and write the figures, with the machine, to Markdown.
+
+Per size and per store (rdflib in-memory, the Oxigraph store through rdflib/oxrdflib, raw
+pyoxigraph as the reference limit) it times: load of the N-Triples file, every stored query
+(with its example parameters), validation (pySHACL on the in-memory graph; the fast
+SPARQL-compiled validator on Oxigraph), Turtle export, and peak RSS. Each store runs in its
+own subprocess, so peak memory is per store; each operation has a time limit (reported as
+"> limit"). Benchmarks are not part of the test suite.
+
+Usage::
+
+    python -m benchmarks.run --sizes 10k,100k --out benchmarks/RESULTS.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate, parse_size  # noqa: E402
+
+STORES = ("rdflib", "oxrdflib", "pyoxigraph")
+STORE_NAMES = {
+    "rdflib": "rdflib Memory",
+    "oxrdflib": "rdflib + Oxigraph store",
+    "pyoxigraph": "raw pyoxigraph",
+}
+
+
+class _TimeoutError(Exception):
+    """An operation ran past its limit."""
+
+
+def _timed(limit: float, action: Callable[[], Any]) -> float | None:
+    """Time one call; None if it ran past ``limit`` seconds (interrupted by SIGALRM)."""
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise _TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    start = time.perf_counter()
+    try:
+        action()
+        return time.perf_counter() - start
+    except _TimeoutError:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def bound_queries(reference: Path) -> dict[str, str]:
+    """Bind each stored query's example parameters, resolved in a small generated graph."""
+    from rdflib import Graph
+
+    from kg.parameters import bind_parameters
+    from kg.queries import default_registry
+
+    graph = Graph().parse(reference, format="nt")
+    texts = {}
+    for name, stored in sorted(default_registry().items()):
+        values = {p.name: str(p.example) for p in stored.params if p.example is not None}
+        texts[name] = bind_parameters(stored, graph, values)
+    return texts
+
+
+def worker(  # noqa: C901 - one closure per timed operation
+    store: str, path: Path, queries: dict[str, str], limit: float) -> dict[str, Any]:
+    """Measure one store on one file, in this process; return the figures."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    figures: dict[str, Any] = {"queries": {}}
+    state: dict[str, Any] = {}
+
+    def load() -> None:
+        if store == "rdflib":
+            state["g"] = Graph().parse(path, format="nt")
+        elif store == "oxrdflib":
+            state["g"] = Graph(store="Oxigraph").parse(path, format="ox-nt")
+        else:
+            state["s"] = ox.Store()
+            state["s"].bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+
+    figures["load"] = _timed(limit, load)
+    for name, text in queries.items():
+
+        def query(text: str = text) -> None:
+            if store == "pyoxigraph":
+                rows = [list(row) for row in state["s"].query(text)]
+            else:
+                rows = list(state["g"].query(text))
+            state["rows"] = len(rows)
+
+        seconds = _timed(limit, query)
+        figures["queries"][name] = [seconds, state.get("rows") if seconds is not None else None]
+
+    def export() -> None:
+        if store == "rdflib":
+            state["g"].serialize(format="turtle")
+        elif store == "oxrdflib":
+            state["g"].serialize(format="ox-turtle")
+        else:
+            state["s"].dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
+
+    figures["export"] = _timed(limit, export)
+
+    def check() -> None:
+        from kg.validation import validate
+
+        if store == "rdflib":
+            report = validate(state["g"], ontology=False)  # pySHACL, default options
+        else:  # the file already holds the ontology; fast path loads it itself
+            report = validate(path, ontology=False, engine="oxigraph")
+        state["results"] = len(report.violations)
+
+    if store != "oxrdflib":  # pySHACL on the oxrdflib store is a known quadratic trap
+        state.pop("s", None)
+        figures["validate"] = _timed(limit * 4, check)
+        figures["validate_results"] = state.get("results")
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def machine() -> dict[str, str]:
+    """Describe the machine and the library versions."""
+    from importlib.metadata import version
+
+    cpu = "unknown"
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    libraries = ", ".join(
+        f"{name} {version(name)}" for name in ("rdflib", "pyshacl", "pyoxigraph", "oxrdflib")
+    )
+    return {
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "ram": f"{memory:.1f} GiB",
+        "python": platform.python_version(),
+        "libraries": libraries,
+    }
+
+
+def _fmt(seconds: float | None, limit: float) -> str:
+    if seconds is None:
+        return f"> {limit:g} s"
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _ratio(a: float | None, b: float | None, limit: float) -> str:
+    if a is None and b is None:
+        return "-"
+    if a is None:
+        return f"> {limit / b:.1f}x" if b else "-"
+    if b is None or b == 0:
+        return "-"
+    return f"{a / b:.1f}x"
+
+
+def report(results: dict[str, dict[str, Any]], info: dict[str, str], limit: float) -> str:
+    """Render the figures as Markdown, with the targets met or not."""
+    lines = [
+        "# als-kg benchmark results",
+        "",
+        "Written by `python -m benchmarks.run`; one run, all stores side by side per size.",
+        "Ratios are time on the store divided by time on raw pyoxigraph (x pyox) or on",
+        f"rdflib Memory (x rdflib). Each operation is limited to {limit:g} s "
+        f"(validation {limit * 4:g} s).",
+        "",
+        "## Machine",
+        "",
+        *[f"- {key}: {value}" for key, value in info.items()],
+        "",
+    ]
+    targets: list[tuple[str, str, str]] = []
+    for size, per_store in results.items():
+        lines += [f"## {size} triples ({per_store['triples']:,} generated)", ""]
+        stores = [s for s in STORES if s in per_store]
+        head = "| operation | " + " | ".join(STORE_NAMES[s] for s in stores)
+        head += " | oxrdflib x pyox | rdflib x pyox |"
+        lines += [head, "|---" * (len(stores) + 3) + "|"]
+
+        def row(
+            label: str,
+            get: Callable[[dict[str, Any]], float | None],
+            lim: float,
+            per_store: dict[str, Any] = per_store,
+            stores: list[str] = stores,
+            lines: list[str] = lines,
+        ) -> None:
+            values = {s: get(per_store[s]) for s in stores}
+            cells = [
+                "not run" if label == "validation" and "validate" not in per_store[s]
+                else _fmt(values[s], lim)
+                for s in stores
+            ]
+            pyox = values.get("pyoxigraph")
+            ox_value = values.get("oxrdflib")
+            skipped = label == "validation"
+            cells.append("-" if skipped else _ratio(ox_value, pyox, lim))
+            cells.append(_ratio(values.get("rdflib"), pyox, lim))
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+        row("load N-Triples", lambda f: f["load"], limit)
+        for name in per_store[stores[0]]["queries"]:
+            row(f"query `{name}`", lambda f, n=name: f["queries"][n][0], limit)
+        row("Turtle export", lambda f: f["export"], limit)
+        row("validation", lambda f: f.get("validate"), limit * 4)
+        rss = " | ".join(f"{per_store[s]['peak_rss_mb']:.0f} MB" for s in stores)
+        lines += [f"| peak RSS | {rss} | | |", ""]
+        rows = {s: {n: v[1] for n, v in per_store[s]["queries"].items()} for s in stores}
+        if len({json.dumps(r, sort_keys=True) for r in rows.values()}) > 1:
+            lines += ["Row counts differ between stores (a timed-out query has none):", ""]
+        counts = ", ".join(f"{n} {c}" for n, c in rows["pyoxigraph"].items())
+        lines += [f"Rows per query (raw pyoxigraph): {counts}.", ""]
+        found = {s: per_store[s].get("validate_results") for s in stores}
+        lines += [f"Validation results: pySHACL {found.get('rdflib')}, fast path "
+                  f"{found.get('pyoxigraph')}. pySHACL is not run on the oxrdflib store "
+                  "(a known quadratic trap); the fast path loads the file itself.", ""]
+        targets += _targets(size, per_store, limit)
+    lines += ["## Targets", "", "| target | figure | met? |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in targets] or ["| (none at these sizes) | | |"]
+    return "\n".join(lines) + "\n"
+
+
+def _targets(size: str, fig: dict[str, Any], limit: float) -> list[tuple[str, str, str]]:
+    """Check the issue's speed targets that apply at this size."""
+    out: list[tuple[str, str, str]] = []
+    pyox, ox, mem = fig.get("pyoxigraph"), fig.get("oxrdflib"), fig.get("rdflib")
+    if size == "1M" and pyox and ox:
+        worst = []
+        pairs = [("load", ox["load"], pyox["load"]), ("export", ox["export"], pyox["export"])]
+        for label, a, b in pairs + [
+            (n, ox["queries"][n][0], pyox["queries"][n][0]) for n in pyox["queries"]
+        ]:
+            ratio = None if a is None or b is None else a / max(b, 1e-3)
+            worst.append((ratio if ratio is not None else float("inf"), label))
+        ratio, label = max(worst)
+        out.append(("1M: load, every query, export on the fast store ≤ 1.5x raw pyoxigraph",
+                    f"worst {ratio:.1f}x ({label}; queries under 1 ms floored to 1 ms)",
+                    "met" if ratio <= 1.5 else "not met"))
+    if size == "100k" and pyox and mem:
+        worst = max(
+            ((float("inf") if mem["queries"][n][0] is None
+              else mem["queries"][n][0] / max(pyox["queries"][n][0] or 1e-3, 1e-3)), n)
+            for n in pyox["queries"]
+        )
+        out.append(("100k: no stored query on rdflib Memory > 20x raw pyoxigraph",
+                    f"worst {worst[0]:.1f}x ({worst[1]}; inf = over the limit)",
+                    "met" if worst[0] <= 20 else "not met"))
+    if size == "1M" and pyox and mem:
+        a, b = mem.get("validate"), pyox.get("validate")
+        ratio = (limit * 4 if a is None else a) / b if b else 0
+        out.append(("1M: validation ≥ 5x faster than pySHACL (same violations)",
+                    f"{'≥ ' if a is None else ''}{ratio:.1f}x",
+                    "met" if ratio >= 5 else "not met"))
+    if size == "10M":
+        out.append(("10M: loads into the persistent store, every query answers, < 4 GB",
+                    "see table", "see table"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the suite (or, with ``--worker``, one store on one file) and write Markdown."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10k,100k,1M,10M")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data")
+    parser.add_argument("--limit", type=float, default=120.0, help="seconds per operation")
+    parser.add_argument("--stores", default=",".join(STORES))
+    parser.add_argument("--worker", nargs=3, metavar=("STORE", "FILE", "QUERIES"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        store, file, queries = args.worker
+        texts = json.loads(Path(queries).read_text(encoding="utf-8"))
+        json.dump(worker(store, Path(file), texts, args.limit), sys.stdout)
+        return
+    args.data.mkdir(parents=True, exist_ok=True)
+    reference = args.data / "reference.nt"
+    with reference.open("w", encoding="utf-8") as out:
+        generate(3_000, out)
+    queries_file = args.data / "queries.json"
+    queries_file.write_text(json.dumps(bound_queries(reference)), encoding="utf-8")
+    results: dict[str, dict[str, Any]] = {}
+    for size in args.sizes.split(","):
+        path = args.data / f"{size}.nt"
+        with path.open("w", encoding="utf-8") as out:
+            stats = generate(parse_size(size), out)
+        results[size] = {"triples": stats["triples"]}
+        for store in args.stores.split(","):
+            print(f"{size}: {STORE_NAMES[store]} ...", file=sys.stderr, flush=True)  # noqa: T201
+            command = [sys.executable, "-m", "benchmarks.run", "--limit", str(args.limit),
+                       "--worker", store, str(path), str(queries_file)]
+            done = subprocess.run(  # noqa: S603 - our own interpreter and module
+                command, cwd=ROOT, capture_output=True, text=True, check=True
+            )
+            results[size][store] = json.loads(done.stdout)
+        (args.out.parent / "results.json").write_text(json.dumps(results, indent=1))
+        args.out.write_text(report(results, machine(), args.limit), encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
