@@ -1,0 +1,328 @@
+"""A static HTML report of the graph: the pipeline and a page per therapy, for offline reading."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from rdflib import PROV, RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+from rdflib.term import Node
+
+from kg.conflicts import conflicting_claims
+from kg.namespaces import KGO
+from kg.network import local_name, node_label
+from kg.pictures import evidence_png, timeline_png
+from kg.provenance import source_kind, source_url, sources_of
+from kg.timeline import timeline, verdict_text
+
+__all__ = [
+    "build_report",
+    "therapy_slug",
+]
+
+# Links from a therapy's trials to the parts whose claims and sources the page shows.
+_PARTS = (
+    KGO.arm,
+    KGO.endpoint,
+    KGO.enrollment,
+    KGO.result,
+    KGO.treatmentGroup,
+    KGO.comparatorGroup,
+    KGO.population,
+    KGO.dosing,
+)
+_VERDICT_CLASSES: dict[Node, str] = {KGO.PrimaryMet: "met", KGO.PrimaryMissed: "missed"}
+
+
+def therapy_slug(therapy: Node) -> str:
+    """Return the file name stem of a therapy's page: its IRI's local name, made safe.
+
+    >>> from kg.namespaces import KGR
+    >>> therapy_slug(KGR["lenzumestrocel"]), therapy_slug(KGR["Edaravone (oral)"])
+    ('lenzumestrocel', 'edaravone-oral')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", local_name(therapy).lower()).strip("-") or "therapy"
+
+
+def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
+    """Write the report: ``index.html``, a ``<slug>.html`` per therapy, its pictures, a stylesheet.
+
+    The index lists the pipeline (therapy, sponsor, modality, status, last event). Each therapy
+    page shows its trials with their primary-endpoint verdicts and results, its regulatory
+    timeline (a chart and a table; planned events are marked "planned"), its evidence picture,
+    the claims sources disagree on (in a box of their own) and every source as a link. The
+    pages need no network: no scripts, no web fonts, only local images and one stylesheet.
+
+    The report is built in a temporary folder next to ``out_dir`` and then moved into place,
+    replacing any earlier report there.
+
+    :param graph: the graph, such as :func:`kg.io.load_curated`'s
+    :param out_dir: the folder to write (created, or replaced)
+    :returns: the path of ``index.html``
+
+    >>> import tempfile
+    >>> from kg.io import load
+    >>> from kg.resources import asset_dir, ontology_files
+    >>> graph = load(*ontology_files(), asset_dir("data") / "tofersen.ttl")
+    >>> index = build_report(graph, Path(tempfile.mkdtemp()) / "site")
+    >>> "tofersen.html" in index.read_text(encoding="utf-8")
+    True
+    """
+    target = Path(out_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        _write_site(graph, staging)
+        _replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target / "index.html"
+
+
+def _write_site(graph: Graph, folder: Path) -> None:
+    """Write every file of the report into a folder."""
+    environment = Environment(
+        loader=PackageLoader("kg", "report_assets"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    stylesheet = files("kg") / "report_assets" / "style.css"
+    (folder / "style.css").write_text(stylesheet.read_text(encoding="utf-8"), encoding="utf-8")
+    common = {"triples": len(graph)}
+    pipeline = _pipeline(graph)
+    for row in pipeline:
+        therapy = row["node"]
+        slug = therapy_slug(therapy)
+        timeline_png(graph, therapy, folder / f"{slug}-timeline.png")
+        evidence_png(graph, therapy, folder / f"{slug}-evidence.png")
+        page = environment.get_template("therapy.html.j2").render(
+            **common,
+            **_therapy_page(graph, therapy, row),
+            timeline_png=f"{slug}-timeline.png",
+            evidence_png=f"{slug}-evidence.png",
+        )
+        (folder / f"{slug}.html").write_text(page, encoding="utf-8")
+    index = environment.get_template("index.html.j2").render(**common, therapies=pipeline)
+    (folder / "index.html").write_text(index, encoding="utf-8")
+
+
+def _replace(staging: Path, target: Path) -> None:
+    """Move a finished folder into place, replacing the old one only once the new one is ready."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _pipeline(graph: Graph) -> list[dict[str, Any]]:
+    """Return the index rows: therapy, brands, developers, modality, status and last event."""
+    rows: list[dict[str, Any]] = []
+    for therapy in set(graph.subjects(RDF.type, KGO.Therapy)):
+        latest = _latest_event(graph, therapy)
+        rows.append(
+            {
+                "node": therapy,
+                "label": node_label(graph, therapy),
+                "brands": _joined(graph, therapy, KGO.brandName),
+                "developers": _joined(graph, therapy, KGO.developer),
+                "modality": _joined(graph, therapy, KGO.modality),
+                "status": _joined(graph, therapy, KGO.developmentStatus),
+                "statusAsOf": _joined(graph, therapy, KGO.statusAsOf),
+                "latestDate": latest[0] if latest else "",
+                "latestEvent": latest[1] if latest else "",
+                "page": f"{therapy_slug(therapy)}.html",
+            }
+        )
+    return sorted(rows, key=lambda row: str(row["label"]).casefold())
+
+
+def _latest_event(graph: Graph, therapy: Node) -> tuple[str, str] | None:
+    """Return the date and words of a therapy's latest event that happened, if any."""
+    happened = [
+        item
+        for item in timeline(graph, therapy)
+        if not item.planned and not item.estimated and item.kind != "trial"
+    ]
+    happened += [
+        item for item in timeline(graph, therapy) if item.kind == "trial" and not item.estimated
+    ]
+    if not happened:
+        return None
+    item = max(happened, key=lambda item: (item.start, item.kind != "trial"))
+    what = item.label
+    if item.kind == "readout":
+        what = f"{item.label}: {item.detail}"
+    elif item.kind == "trial":
+        what = f"{item.label}: started"
+    return item.when, what
+
+
+def _joined(graph: Graph, node: Node, prop: Node) -> str:
+    """Return the labels (or text) of a property's values, sorted and joined with commas."""
+    return ", ".join(
+        sorted(
+            {
+                node_label(graph, value) if not isinstance(value, Literal) else str(value)
+                for value in graph.objects(node, prop)
+            }
+        )
+    )
+
+
+def _therapy_page(graph: Graph, therapy: Node, row: dict[str, Any]) -> dict[str, Any]:
+    """Collect what a therapy's page shows."""
+    trials = sorted(graph.subjects(KGO.tests, therapy), key=lambda t: node_label(graph, t))
+    events = list(graph.subjects(KGO.therapy, therapy))
+    nodes = _parts(graph, [therapy, *trials, *events])
+    mechanism = graph.value(therapy, KGO.mechanism)
+    return {
+        "therapy": {**row, "mechanism": None if mechanism is None else str(mechanism)},
+        "trials": [_trial(graph, trial) for trial in trials],
+        "events": [
+            {
+                "when": item.when,
+                "planned": item.planned,
+                "label": item.label,
+                "kind": item.detail,
+                "sources": _links(graph, sources_of(graph, URIRef(item.iri))),
+            }
+            for item in timeline(graph, therapy)
+            if item.kind == "event"
+        ],
+        "conflicts": _conflicts(graph, nodes),
+        "sources": _sources(graph, nodes),
+    }
+
+
+def _trial(graph: Graph, trial: Node) -> dict[str, Any]:
+    """Collect a trial's card: phase, status, dates, verdict and results with their sources."""
+    verdict = graph.value(trial, KGO.primaryEndpointVerdict)
+    verdict_words = "" if verdict is None else verdict_text(graph, verdict)
+    dates = [
+        f"{label} {graph.value(trial, prop)}"
+        for prop, label in (
+            (KGO.startDate, "started"),
+            (KGO.estimatedStartDate, "expected to start"),
+            (KGO.toplineDate, "readout"),
+            (KGO.stopDate, "stopped"),
+            (KGO.completionDate, "completed"),
+            (KGO.estimatedCompletionDate, "expected completion (estimated)"),
+        )
+        if graph.value(trial, prop) is not None
+    ]
+    results = [
+        _result(graph, result)
+        for result in sorted(
+            set(graph.subjects(KGO.resultOf, trial)) | set(graph.objects(trial, KGO.result)),
+            key=lambda result: node_label(graph, result),
+        )
+    ]
+    phase = graph.value(trial, KGO.phase)
+    status = graph.value(trial, KGO.status)
+    return {
+        "label": node_label(graph, trial),
+        "phase": "" if phase is None else node_label(graph, phase),
+        "status": "" if status is None else node_label(graph, status),
+        "dates": ", ".join(dates),
+        "verdict": verdict_words,
+        "verdict_class": _VERDICT_CLASSES.get(verdict, "other") if verdict is not None else "",
+        "sources": _links(graph, sources_of(graph, trial)),
+        "results": results,
+    }
+
+
+def _result(graph: Graph, result: Node) -> dict[str, Any]:
+    """Collect one row of a trial's results table."""
+    roles = {
+        node_label(graph, role)
+        for endpoint in graph.objects(result, KGO.ofEndpoint)
+        for role in graph.objects(endpoint, KGO.endpointRole)
+    }
+    p_value = graph.value(result, KGO.pValue)
+    modifier = graph.value(result, KGO.pValueModifier)
+    return {
+        "resultLabel": node_label(graph, result),
+        "endpointRole": ", ".join(sorted(roles)),
+        "population": _joined(graph, result, KGO.population),
+        "analysisKind": _joined(graph, result, KGO.analysisKind),
+        "pValue": "" if p_value is None else f"p{modifier or '='}{p_value}",
+        "verdict": _joined(graph, result, KGO.verdict),
+        "source_links": _links(graph, sources_of(graph, result)),
+    }
+
+
+def _parts(graph: Graph, roots: list[Node]) -> set[Node]:
+    """Return the roots and every part reachable from them (arms, endpoints, results, ...)."""
+    found: set[Node] = set()
+    todo = list(roots)
+    while todo:
+        node = todo.pop()
+        if node in found:
+            continue
+        found.add(node)
+        for prop in _PARTS:
+            todo.extend(graph.objects(node, prop))
+        todo.extend(graph.subjects(KGO.resultOf, node))
+    return found
+
+
+def _conflicts(graph: Graph, nodes: set[Node]) -> list[dict[str, Any]]:
+    """Return the conflicting claims about the page's nodes, with link data for their sources."""
+    iris = {str(node) for node in nodes}
+    return [
+        {
+            **conflict,
+            "links1": _url_links(conflict["sources1"]),
+            "links2": _url_links(conflict["sources2"]),
+        }
+        for conflict in conflicting_claims(graph)
+        if conflict["subject"] in iris
+    ]
+
+
+def _sources(graph: Graph, nodes: set[Node]) -> list[dict[str, str | None]]:
+    """Return every source of the page's nodes and of the claims about them, sorted by title."""
+    found: set[Node] = set()
+    for node in nodes:
+        found.update(sources_of(graph, node))
+        for claim in graph.subjects(RDF.subject, node):
+            found.update(graph.objects(claim, PROV.wasDerivedFrom))
+    listed = []
+    for source in found:
+        publisher = graph.value(source, DCTERMS.publisher)
+        date = graph.value(source, KGO.date)
+        listed.append(
+            {
+                "title": node_label(graph, source),
+                "url": source_url(graph, source) or str(source),
+                "kind": source_kind(graph, source),
+                "publisher": None if publisher is None else node_label(graph, publisher),
+                "date": None if date is None else str(date),
+            }
+        )
+    return sorted(listed, key=lambda source: (source["title"] or "").casefold())
+
+
+def _links(graph: Graph, sources: list[Node]) -> list[dict[str, str]]:
+    """Return link data (address and title) for sources."""
+    return [
+        {"url": source_url(graph, source) or str(source), "title": node_label(graph, source)}
+        for source in sources
+    ]
+
+
+def _url_links(urls: object) -> list[dict[str, str]]:
+    """Return link data for a list of addresses."""
+    return [{"url": url, "title": url} for url in urls] if isinstance(urls, list) else []
