@@ -1,11 +1,14 @@
 """als-kg: an open knowledge graph (RDF) of therapies for amyotrophic lateral sclerosis.
 
-The package loads the curated graph and the files users bring, and checks them against the
-project's SHACL shapes. Every function takes and returns plain :class:`rdflib.Graph` objects.
+The package loads the curated graph and the files users bring, checks them against the
+project's SHACL shapes, runs the stored and your own SPARQL queries, and exports the graph.
+Every function takes and returns plain :class:`rdflib.Graph` objects.
 
 >>> import kg
->>> kg.KGR["riluzole"]
-rdflib.term.URIRef('https://w3id.org/als-kg/resource/riluzole')
+>>> g = kg.load_curated()
+>>> rows = kg.result_rows(kg.run_query(g, "trials-missed-primary-endpoint"))
+>>> "NCT04745299" in {row["nctId"] for row in rows}
+True
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ from importlib.metadata import PackageNotFoundError, version
 
 from kg.endpoints import Endpoint, EndpointError
 from kg.errors import InputError, KgError
+from kg.export import EXPORT_FORMATS, serialize, write_graph
 from kg.io import FORMATS, GraphSource, guess_format, load, load_curated, read_graph
 from kg.namespaces import KGO, KGR, OBO, SCHEMA, WD, WDT, bind_prefixes
+from kg.parameters import AmbiguousParameterError, ParameterError
+from kg.queries import QueryRegistry, StoredQuery, UnknownQueryError, default_registry
 from kg.remote import push
 from kg.resources import (
     AssetNotFoundError,
@@ -25,10 +31,13 @@ from kg.resources import (
     query_files,
     shape_files,
 )
+from kg.sparql import QueryError, result_rows, run_query, sparql
+from kg.stats import graph_stats
 from kg.stores import StoreError, load_into_store, open_graph, read_store
 from kg.validation import Severity, ValidationReport, Violation, validate
 
 __all__ = [
+    "EXPORT_FORMATS",
     "FORMATS",
     "KGO",
     "KGR",
@@ -36,20 +45,28 @@ __all__ = [
     "SCHEMA",
     "WD",
     "WDT",
+    "AmbiguousParameterError",
     "AssetNotFoundError",
     "Endpoint",
     "EndpointError",
     "GraphSource",
     "InputError",
     "KgError",
+    "ParameterError",
+    "QueryError",
+    "QueryRegistry",
     "Severity",
     "StoreError",
+    "StoredQuery",
+    "UnknownQueryError",
     "ValidationReport",
     "Violation",
     "__version__",
     "asset_dir",
     "bind_prefixes",
     "data_files",
+    "default_registry",
+    "graph_stats",
     "guess_format",
     "load",
     "load_curated",
@@ -60,8 +77,13 @@ __all__ = [
     "query_files",
     "read_graph",
     "read_store",
+    "result_rows",
+    "run_query",
+    "serialize",
     "shape_files",
+    "sparql",
     "validate",
+    "write_graph",
 ]
 
 try:

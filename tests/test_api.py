@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 from types import ModuleType
 
 import pytest
 
 import kg
-import kg.cli
-import kg.errors
-import kg.io
-import kg.namespaces
-import kg.resources
-import kg.validation
 
-MODULES = [kg, kg.cli, kg.errors, kg.io, kg.namespaces, kg.resources, kg.validation]
+MODULES = [kg] + [
+    importlib.import_module(info.name)
+    for info in pkgutil.walk_packages(kg.__path__, "kg.")
+    if info.name != "kg.__main__"
+]
+#: Modules of click commands: their examples live in --help (tests/test_docs.py).
+CLI_MODULES = {"kg.cli", "kg.analysis_commands", "kg.cli_options"}
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
@@ -39,4 +42,23 @@ def test_all_names_exist(module: ModuleType) -> None:
     ],
 )
 def test_top_level_api(name: str) -> None:
+    assert name in kg.__all__
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+def test_public_functions_have_runnable_examples(module: ModuleType) -> None:
+    """Every public function of the library has a docstring with a doctest."""
+    if module.__name__ in CLI_MODULES:
+        pytest.skip("click commands are documented by their --help")
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if inspect.isfunction(obj) and obj.__module__ == module.__name__:
+            assert ">>>" in (obj.__doc__ or ""), f"{module.__name__}.{name} has no example"
+
+
+@pytest.mark.parametrize(
+    "name", ["run_query", "sparql", "result_rows", "default_registry", "write_graph", "open_graph"]
+)
+def test_query_and_export_api_at_top_level(name: str) -> None:
+    """Querying and exporting need no submodule imports."""
     assert name in kg.__all__
