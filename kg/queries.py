@@ -16,6 +16,7 @@ them, and the two must agree.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -252,10 +253,20 @@ class QueryRegistry(Mapping[str, StoredQuery]):
 def default_registry() -> QueryRegistry:
     """Return the registry of the stored queries shipped with kg.
 
+    The files are read and parsed once per process (parsing all of them takes a good part
+    of a second); the registry is immutable, so sharing it is safe.
+
     >>> len(default_registry()) >= 17
     True
+    >>> default_registry() is default_registry()
+    True
     """
-    return QueryRegistry.from_directory(asset_dir("queries"))
+    return _registry_of(asset_dir("queries"))
+
+
+@functools.cache
+def _registry_of(folder: Path) -> QueryRegistry:
+    return QueryRegistry.from_directory(folder)
 
 
 def _parse_header(text: str, where: str) -> dict[str, Any]:
