@@ -31,7 +31,7 @@ from kg.resources import (
     query_files,
     shape_files,
 )
-from kg.sparql import QueryError, result_rows, run_query, sparql
+from kg.sparql import QueryError, result_rows, run_query
 from kg.stats import graph_stats
 from kg.stores import StoreError, load_into_store, open_graph, read_store
 from kg.validation import Severity, ValidationReport, Violation, validate
@@ -81,7 +81,6 @@ __all__ = [
     "run_query",
     "serialize",
     "shape_files",
-    "sparql",
     "validate",
     "write_graph",
 ]

@@ -57,8 +57,14 @@ def test_public_functions_have_runnable_examples(module: ModuleType) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["run_query", "sparql", "result_rows", "default_registry", "write_graph", "open_graph"]
+    "name", ["run_query", "result_rows", "default_registry", "write_graph", "open_graph"]
 )
 def test_query_and_export_api_at_top_level(name: str) -> None:
     """Querying and exporting need no submodule imports."""
     assert name in kg.__all__
+
+
+def test_no_export_shadows_a_module() -> None:
+    """A re-exported name never hides a submodule of the same name (kg.sparql stays a module)."""
+    modules = {info.name.rsplit(".", 1)[-1] for info in pkgutil.iter_modules(kg.__path__)}
+    assert not modules & set(kg.__all__)
