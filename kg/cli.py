@@ -94,7 +94,8 @@ def validate_command(
 
     Without FILES, checks the curated graph shipped with kg. With FILES (Turtle or another
     RDF format), checks them together with the ontology. Exits with 0 if the data conforms,
-    1 if there is a violation (warnings do not fail), 2 if a file cannot be read.
+    1 if there is a violation (warnings do not fail), 2 if a file cannot be read. A progress
+    bar shows on a terminal (stderr), not when the output is piped.
 
     \b
     Example:
@@ -352,7 +353,8 @@ def load_command(files: tuple[Path, ...], store: str) -> None:
     """Fill a store with the curated graph and FILES, replacing what it held.
 
     Oxigraph stores are filled with Oxigraph's bulk loader, after every file has parsed: a
-    bad file leaves the store as it was. Other commands then read it with --store.
+    bad file leaves the store as it was. Other commands then read it with --store. A progress
+    bar (one step per file) shows on a terminal (stderr), not when the output is piped.
 
     \b
     Example:

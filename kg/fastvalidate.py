@@ -13,6 +13,7 @@ from rdflib.term import Node
 
 from kg.errors import KgError
 from kg.io import GraphSource, load
+from kg.progress import progress as progress_bar
 from kg.resources import ontology_files, shape_files
 from kg.stores import bulk_load
 from kg.validation import Severity, ValidationReport, Violation, _sort_key
@@ -331,6 +332,7 @@ def validate_fast(
     *,
     shapes: GraphSource | Sequence[GraphSource] | None = None,
     ontology: bool = True,
+    progress: bool | None = None,
 ) -> ValidationReport:
     """Validate like :func:`kg.validation.validate`, with the shapes run as SPARQL on Oxigraph.
 
@@ -343,6 +345,8 @@ def validate_fast(
     :param data: A graph, a file, a folder of ``*.ttl`` files, or a list of these.
     :param shapes: The shapes to use; by default every bundled shapes file.
     :param ontology: Merge the bundled ontology into the data before validating.
+    :param progress: Show a progress bar on stderr, one step per compiled check: ``None``
+        (default) only if stderr is a terminal, ``True`` always, ``False`` never.
     :returns: A :class:`kg.validation.ValidationReport`.
     :raises UnsupportedShapeError: If a shape uses a feature that is not compiled.
     :raises kg.errors.InputError: If a file cannot be read.
@@ -356,7 +360,7 @@ def validate_fast(
     ...     @prefix ex: <http://example.org/> .
     ...     ex:a a ex:Drug ; ex:name "A" .
     ...     ex:b a ex:Drug .''')
-    >>> report = validate_fast(data, shapes=shapes, ontology=False)
+    >>> report = validate_fast(data, shapes=shapes, ontology=False, progress=False)
     >>> [(str(v.focus), v.severity) for v in report.violations]
     [('http://example.org/b', 'Violation')]
     """
@@ -375,7 +379,7 @@ def validate_fast(
     triples = len(store)
     violations = []
     labels: dict[Node, str | None] = {}
-    for check in checks:
+    for check in progress_bar(checks, label="validating", enabled=progress):
         for row in _run(store, check.query):
             focus = row["this"]
             value: Node | None

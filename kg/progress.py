@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Generator, Iterable, Sized
 from typing import TextIO, TypeVar
 
 __all__ = [
@@ -24,7 +24,7 @@ def progress(
     stream: TextIO | None = None,
     enabled: bool | None = None,
     min_interval: float = 0.1,
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     r"""Yield the items unchanged while drawing a one-line progress bar.
 
     The bar is redrawn in place (with a carriage return) at most every ``min_interval``
@@ -39,7 +39,7 @@ def progress(
     :param enabled: Force the bar on (``True``) or off (``False``); by default it is on only
         if ``stream.isatty()``.
     :param min_interval: The least time between two redraws, in seconds.
-    :returns: An iterator over the same items.
+    :returns: An iterator (a generator: ``close()`` ends the bar early) over the same items.
 
     >>> list(progress([1, 2, 3], enabled=False))
     [1, 2, 3]

@@ -25,6 +25,7 @@ from kg.endpoints import DEFAULT_TIMEOUT, Endpoint, EndpointStore
 from kg.errors import InputError, KgError
 from kg.io import GraphSource, guess_format, load, load_curated, read_graph
 from kg.namespaces import bind_prefixes
+from kg.progress import progress as progress_bar
 from kg.resources import data_files, ontology_files, sorted_files
 
 __all__ = [
@@ -109,12 +110,16 @@ def read_store(descriptor: str = DEFAULT_STORE, *, timeout: float = DEFAULT_TIME
     if descriptor == "memory":
         return load_curated()
     if descriptor in _IN_MEMORY:
-        return load_into_store(descriptor)
+        return load_into_store(descriptor, progress=False)  # small: no bar
     return open_graph(descriptor, create=False, timeout=timeout)
 
 
 def load_into_store(
-    descriptor: str, *sources: GraphSource, curated: bool = True, timeout: float | None = None
+    descriptor: str,
+    *sources: GraphSource,
+    curated: bool = True,
+    timeout: float | None = None,
+    progress: bool | None = None,
 ) -> Graph:
     """Fill a store with the curated graph and the given files, replacing what it held.
 
@@ -128,11 +133,14 @@ def load_into_store(
     :param curated: start from the curated graph (ontology and data)
     :param timeout: seconds to wait for a SPARQL server (by default that of
         :func:`kg.remote.push`)
+    :param progress: show a progress bar on stderr, one step per file staged into an
+        Oxigraph store: ``None`` (default) only if stderr is a terminal, ``True`` always,
+        ``False`` never
     :returns: a graph on the filled store
     :raises InputError: if a file cannot be read (naming the file and line)
     :raises StoreError: if the store cannot be opened
 
-    >>> len(load_into_store("oxigraph-memory")) == len(load_curated())
+    >>> len(load_into_store("oxigraph-memory", progress=False)) == len(load_curated())
     True
     """
     files: list[GraphSource] = [*ontology_files(), *data_files()] if curated else []
@@ -149,7 +157,7 @@ def load_into_store(
         return load(*files, into=open_graph(descriptor))
     ox = _oxigraph(descriptor)
     staged = ox.Store()
-    for source in files:
+    for source in progress_bar(files, label="loading", enabled=progress):
         _stage(ox, staged, source)
     graph = open_graph(descriptor)
     store = getattr(graph.store, "_inner")  # noqa: B009 - oxrdflib's pyoxigraph.Store

@@ -15,6 +15,7 @@ from rdflib.term import Node
 from kg.errors import KgError
 from kg.io import GraphSource, load
 from kg.namespaces import SCHEMA
+from kg.progress import progress as progress_bar
 from kg.resources import ontology_files, shape_files
 
 __all__ = [
@@ -137,6 +138,7 @@ def validate(
     shapes: GraphSource | Sequence[GraphSource] | None = None,
     ontology: bool = True,
     engine: Literal["pyshacl", "oxigraph"] = "pyshacl",
+    progress: bool | None = None,
 ) -> ValidationReport:
     """Validate RDF data against SHACL shapes (`SHACL <https://www.w3.org/TR/shacl/>`_).
 
@@ -154,6 +156,9 @@ def validate(
     :param engine: ``"pyshacl"`` (the reference) or ``"oxigraph"``: the shapes compiled to
         SPARQL and run on pyoxigraph, with the same results, many times faster on large
         graphs (:func:`kg.fastvalidate.validate_fast`).
+    :param progress: Show a progress bar on stderr: ``None`` (default) only if stderr is a
+        terminal, ``True`` always, ``False`` never. One step per phase with pySHACL (data,
+        shapes, validation), one per compiled check with ``"oxigraph"``.
     :raises KgError: If there are no shapes, or pySHACL cannot use them.
 
     >>> from rdflib import Graph
@@ -166,7 +171,7 @@ def validate(
     ...     @prefix ex: <http://example.org/> .
     ...     ex:a a ex:Drug ; ex:name "A" .
     ...     ex:b a ex:Drug .''')
-    >>> report = validate(data, shapes=shapes, ontology=False)
+    >>> report = validate(data, shapes=shapes, ontology=False, progress=False)
     >>> report.conforms
     False
     >>> [(str(v.focus), v.severity) for v in report.violations]
@@ -175,30 +180,26 @@ def validate(
     if engine == "oxigraph":
         from kg.fastvalidate import validate_fast
 
-        return validate_fast(data, shapes=shapes, ontology=ontology)
-    from pyshacl import validate as shacl_validate  # heavy: import on first use
-    from pyshacl.errors import ReportableRuntimeError
-
+        return validate_fast(data, shapes=shapes, ontology=ontology, progress=progress)
     sources = _as_list(data)
     if ontology:
         sources += ontology_files()
-    data_graph = load(*sources)
-    shapes_graph = load(*(shape_files() if shapes is None else _as_list(shapes)))
-    if not any(str(p).startswith(str(SH)) for p in shapes_graph.predicates(unique=True)):
-        raise KgError("no SHACL shapes to validate against (no triple uses the sh: vocabulary)")
-    triples = len(data_graph)  # before SHACL rules (advanced mode) can add to it
+    phases = progress_bar(("data", "shapes", "pySHACL"), label="validating", enabled=progress)
     try:
-        _, results_graph, _ = shacl_validate(
-            data_graph,
-            shacl_graph=shapes_graph,
-            inference="none",
-            advanced=True,
-            inplace=True,  # data_graph is our own copy: no need for pySHACL to clone it
-            allow_warnings=True,
-            allow_infos=True,
-        )
-    except ReportableRuntimeError as error:
-        raise KgError(f"cannot validate with these shapes: {error.message}") from error
+        next(phases)  # the bar steps as each phase ends
+        data_graph = load(*sources)
+        next(phases)
+        shapes_graph = load(*(shape_files() if shapes is None else _as_list(shapes)))
+        if not any(str(p).startswith(str(SH)) for p in shapes_graph.predicates(unique=True)):
+            raise KgError(
+                "no SHACL shapes to validate against (no triple uses the sh: vocabulary)"
+            )
+        next(phases)
+        triples = len(data_graph)  # before SHACL rules (advanced mode) can add to it
+        results_graph = _run_pyshacl(data_graph, shapes_graph)
+        next(phases, None)  # the last phase: the bar is full
+    finally:
+        phases.close()  # on an error, the bar's line ends where it stopped
     for prefix, namespace in data_graph.namespaces():
         results_graph.bind(prefix, namespace, override=False)
     violations = tuple(
@@ -213,6 +214,28 @@ def validate(
         results_graph=results_graph,
         triples=triples,
     )
+
+
+def _run_pyshacl(data_graph: Graph, shapes_graph: Graph) -> Graph:
+    """Run pySHACL in place on our own copy of the data; return its results graph."""
+    from pyshacl import validate as shacl_validate  # heavy: import on first use
+    from pyshacl.errors import ReportableRuntimeError
+
+    try:
+        _, results_graph, _ = shacl_validate(
+            data_graph,
+            shacl_graph=shapes_graph,
+            inference="none",
+            advanced=True,
+            inplace=True,  # data_graph is our own copy: no need for pySHACL to clone it
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    except ReportableRuntimeError as error:
+        raise KgError(f"cannot validate with these shapes: {error.message}") from error
+    if not isinstance(results_graph, Graph):
+        raise KgError("pySHACL returned no results graph")
+    return results_graph
 
 
 def _as_list(sources: GraphSource | Sequence[GraphSource]) -> list[GraphSource]:
