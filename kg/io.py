@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 from xml.sax import SAXParseException
 
-from rdflib import Dataset, Graph
+from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.namespaces import bind_prefixes
@@ -256,15 +257,29 @@ def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "unreadable input")
 
 
+def _plain(term: Node) -> Node:
+    """Write an ``xsd:string`` literal as the plain literal it is (RDF 1.1: the same term).
+
+    Oxigraph hands such literals to rdflib with the datatype spelled out, and rdflib would
+    then treat ``"<"^^xsd:string`` and ``"<"`` as two values (doubling triples, failing
+    ``sh:in``).
+    """
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
 def _merge(source: Graph, target: Graph) -> None:
     """Add a graph's triples and prefixes to another graph (keeping the target's prefixes).
 
     The named graphs of a dataset are merged into the target's single graph.
     """
     if isinstance(source, ConjunctiveGraph):  # Dataset too: its iterator yields quads
-        target.addN((s, p, o, target) for s, p, o, _ in source.quads((None, None, None, None)))
+        target.addN(
+            (s, p, _plain(o), target) for s, p, o, _ in source.quads((None, None, None, None))
+        )
     else:
-        target += source
+        target.addN((s, p, _plain(o), target) for s, p, o in source)
     bound = {prefix for prefix, _ in target.namespaces()}
     for prefix, namespace in source.namespaces():
         if prefix not in bound:

@@ -18,6 +18,7 @@ from kg.io import load_curated
 from kg.queries import StoredQuery, default_registry
 from kg.sparql import Row, result_rows, run_query
 from kg.stores import StoreError, load_into_store, open_graph, read_store
+from kg.validation import validate
 
 QUERIES = default_registry()
 _CONCAT = re.compile(
@@ -85,6 +86,16 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Graph:
 
 def test_oxigraph_store_holds_the_curated_graph(memory: Graph, oxigraph: Graph) -> None:
     assert len(oxigraph) == len(memory)
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "oxigraph"])
+def test_validation_on_oxigraph_matches_memory(memory: Graph, oxigraph: Graph, engine: str) -> None:
+    """Oxigraph spells plain literals as xsd:string; validation must not see them as new values."""
+    expected = validate(memory, engine=engine)  # type: ignore[arg-type]
+    got = validate(oxigraph, engine=engine)  # type: ignore[arg-type]
+    assert got.conforms and expected.conforms
+    assert got.triples == expected.triples
+    assert len(got.violations) == len(expected.violations)
 
 
 @pytest.mark.parametrize(("name", "optional"), cases())
