@@ -26,7 +26,7 @@ from kg.remote import DEFAULT_GRAPH, PUSH_TIMEOUT, push
 from kg.server import DEFAULT_PORT, DEFAULT_TIME_LIMIT, make_server
 from kg.sparql import result_rows, run_query, sparql
 from kg.stats import graph_stats
-from kg.stores import load_into_store, read_store
+from kg.stores import DEFAULT_STORE, load_into_store, read_store
 from kg.validation import validate
 
 __all__ = [
@@ -83,28 +83,38 @@ def main() -> None:
     show_default=True,
     help="pyshacl (the reference) or oxigraph (shapes compiled to SPARQL: same results, faster).",
 )
+@store_option
 @click.pass_context
 def validate_command(
     ctx: click.Context,
     files: tuple[Path, ...],
     shape_paths: tuple[Path, ...],
     engine: Literal["pyshacl", "oxigraph"],
+    store: str,
 ) -> None:
     """Check RDF against the SHACL shapes and print what is wrong.
 
-    Without FILES, checks the curated graph shipped with kg. With FILES (Turtle or another
-    RDF format), checks them together with the ontology. Exits with 0 if the data conforms,
-    1 if there is a violation (warnings do not fail), 2 if a file cannot be read. A progress
-    bar shows on a terminal (stderr), not when the output is piped.
+    Without FILES, checks the graph of --store (by default the curated graph shipped with
+    kg). With FILES (Turtle or another RDF format), checks them together with the ontology.
+    Exits with 0 if the data conforms, 1 if there is a violation (warnings do not fail), 2 if
+    a file cannot be read. A progress bar shows on a terminal (stderr), not when piped.
 
     \b
     Example:
         kg validate
         kg validate data/new-therapy.ttl data/new-trial.ttl
         kg validate --engine oxigraph big-graph.nt
+        kg validate --store oxigraph:als-kg.db --engine oxigraph
     """
+    data: list[Path] | Graph
+    if files:
+        data = list(files)
+    elif store == DEFAULT_STORE:
+        data = load_curated(ontology=False)  # validate() adds the ontology itself
+    else:
+        data = read_store(store)
     report = validate(
-        list(files) if files else load_curated(ontology=False),
+        data,
         shapes=list(shape_paths) or None,
         engine=engine,
     )
