@@ -50,8 +50,9 @@ def test_bar_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.split("\n")  # (splitlines would split at the \r too)
-    assert lines[0].rsplit("\r", 1)[-1].startswith("loading [##############################]")
-    assert lines[1].rsplit("\r", 1)[-1].startswith("validating [##############################]")
+    assert lines[0].rsplit("\r", 1)[-1].startswith("checking [##############################]")
+    assert lines[1].rsplit("\r", 1)[-1].startswith("loading [##############################]")
+    assert lines[2].rsplit("\r", 1)[-1].startswith("validating [##############################]")
 
 
 def test_no_bar_when_not_asked(capsys: pytest.CaptureFixture[str]) -> None:
