@@ -26,7 +26,7 @@ from kg.remote import DEFAULT_GRAPH, PUSH_TIMEOUT, push
 from kg.server import DEFAULT_PORT, DEFAULT_TIME_LIMIT, make_server
 from kg.sparql import result_rows, run_query, sparql
 from kg.stats import graph_stats
-from kg.stores import DEFAULT_STORE, load_into_store, read_store
+from kg.stores import DEFAULT_STORE, load_into_store, read_store, triple_count
 from kg.validation import validate
 
 __all__ = [
@@ -289,7 +289,7 @@ def export_command(fmt: ExportFormat, output: Path | None, store: str) -> None:
         click.echo(serialize(graph, fmt), nl=False)
     else:
         write_graph(graph, output, fmt)
-        click.echo(f"Wrote {len(graph)} triples to {output} ({fmt}).", err=True)
+        click.echo(f"Wrote {triple_count(graph)} triples to {output} ({fmt}).", err=True)
 
 
 @main.command("stats")
@@ -373,7 +373,7 @@ def load_command(files: tuple[Path, ...], store: str) -> None:
         kg query trial-results -p trial=ALSummit --store oxigraph:als-kg.db
     """
     graph = load_into_store(store, *files)
-    click.echo(f"Loaded {len(graph)} triples into {store}.", err=True)
+    click.echo(f"Loaded {triple_count(graph)} triples into {store}.", err=True)
 
 
 @main.command("push")

@@ -61,7 +61,9 @@ def push(
         raise EndpointError(f"{graph_iri!r} is not an absolute IRI for a named graph")
     if not server.update:
         raise EndpointError(f"the SPARQL endpoint {server.query} takes no updates")
-    count = len(graph)
+    from kg.stores import triple_count  # kg.stores imports this module's push lazily too
+
+    count = triple_count(graph)
     if count == 0:
         raise EndpointError(f"nothing to push to {server.query}: the graph is empty")
     body = _ntriples(graph)

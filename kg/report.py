@@ -20,6 +20,7 @@ from kg.namespaces import KGO
 from kg.network import local_name, node_label
 from kg.pictures import evidence_png, timeline_png
 from kg.provenance import source_kind, source_url, sources_of
+from kg.stores import triple_count
 from kg.timeline import timeline, verdict_text
 
 __all__ = [
@@ -97,7 +98,7 @@ def _write_site(graph: Graph, folder: Path) -> None:
     )
     stylesheet = files("kg") / "report_assets" / "style.css"
     (folder / "style.css").write_text(stylesheet.read_text(encoding="utf-8"), encoding="utf-8")
-    common = {"triples": len(graph)}
+    common = {"triples": triple_count(graph)}
     pipeline = _pipeline(graph)
     for row in pipeline:
         therapy = row["node"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib import Graph
 
 from kg.sparql import sparql
+from kg.stores import triple_count
 
 __all__ = [
     "graph_stats",
@@ -48,5 +49,5 @@ def graph_stats(graph: Graph) -> dict[str, int]:
     result = sparql(graph, _COUNTS)
     binding = result.bindings[0]
     counts = {str(variable): int(binding[variable]) for variable in result.vars or []}
-    counts["triples"] = len(graph)
+    counts["triples"] = triple_count(graph)
     return counts

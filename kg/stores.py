@@ -36,6 +36,7 @@ __all__ = [
     "load_into_store",
     "open_graph",
     "read_store",
+    "triple_count",
 ]
 
 #: The store used when none is named.
@@ -175,6 +176,36 @@ def load_into_store(
     except OSError as error:
         raise StoreError(f"{descriptor}: cannot write to the Oxigraph store: {error}") from error
     return graph
+
+
+def triple_count(graph: Graph) -> int:
+    """Count a graph's triples without holding them: cheap on every store.
+
+    ``len()`` of an rdflib graph over Oxigraph (oxrdflib) asks for ``COUNT(DISTINCT ...)`` of
+    every triple, which holds them all in memory (about 4 GB at 10M triples); a graph is a
+    set, so a plain count is the same number and streams.
+
+    :param graph: a graph on any store
+    :returns: the number of triples
+
+    >>> triple_count(load_into_store("oxigraph-memory", progress=False)) == len(load_curated())
+    True
+    """
+    inner = getattr(graph.store, "_inner", None)
+    if inner is None:
+        return len(graph)
+    rows = inner.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=_default_graph_of(graph)
+    )
+    return int(next(iter(rows))[0].value)
+
+
+def _default_graph_of(graph: Graph) -> Any:
+    import pyoxigraph
+
+    if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
+        return pyoxigraph.DefaultGraph()
+    return pyoxigraph.NamedNode(str(graph.identifier))
 
 
 def _oxigraph(descriptor: str) -> Any:
