@@ -291,38 +291,24 @@ def bulk_load(store: Any, source: GraphSource) -> None:
 
 def _check(ox: Any, source: GraphSource) -> None:
     """Parse a source without keeping it, raising kg.io's errors for a bad file."""
-    if isinstance(source, Graph):
-        return
-    path = Path(source)
-    if path.is_dir():
-        found = sorted_files(path, "*.ttl", recursive=True)
-        if not found:
-            raise InputError(path, "folder holds no *.ttl file")
-        for file in found:
-            _check(ox, file)
-        return
-    rdf_format = guess_format(path)
-    if rdf_format not in _OXIGRAPH_FORMATS or not path.is_file() or path.stat().st_size == 0:
-        read_graph(path, format=rdf_format)
-        return
-    try:
-        for _quad in ox.parse(
-            path=str(path),
-            format=getattr(ox.RdfFormat, _OXIGRAPH_FORMATS[rdf_format]),
-            base_iri=path.resolve().as_uri(),
-        ):
-            pass
-    except (SyntaxError, OSError, ValueError) as error:
-        read_graph(path, format=rdf_format)  # raises InputError naming the file and line
-        raise InputError(path, f"Oxigraph cannot read it: {error}") from error
+    _feed(ox, source, into=None)
 
 
 def _stage(ox: Any, staged: Any, source: GraphSource) -> None:
-    """Parse one source into the staging store, with kg.io's errors for bad files."""
+    """Bulk-load one source into a store, with kg.io's errors for bad files."""
+    _feed(ox, source, into=staged)
+
+
+def _feed(ox: Any, source: GraphSource, *, into: Any | None) -> None:
+    """Run a source through Oxigraph's parser: into a store, or (``into=None``) only to check.
+
+    Folders give their ``*.ttl`` files; formats Oxigraph does not read, empty and missing
+    files go through :func:`kg.io.read_graph`, whose errors name the file and the line.
+    """
     if isinstance(source, Graph):
-        staged.bulk_load(
-            input=source.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
-        )
+        if into is not None:
+            data = source.serialize(format="nt", encoding="utf-8")
+            into.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES)
         return
     path = Path(source)
     if path.is_dir():
@@ -330,23 +316,29 @@ def _stage(ox: Any, staged: Any, source: GraphSource) -> None:
         if not found:
             raise InputError(path, "folder holds no *.ttl file")
         for file in found:
-            _stage(ox, staged, file)
+            _feed(ox, file, into=into)
         return
     rdf_format = guess_format(path)
     if rdf_format not in _OXIGRAPH_FORMATS or not path.is_file() or path.stat().st_size == 0:
-        _stage(ox, staged, read_graph(path, format=rdf_format))  # named graphs, errors: kg.io
+        _feed(ox, read_graph(path, format=rdf_format), into=into)  # named graphs, errors
         return
+    _feed_file(ox, path, rdf_format, into=into)
+
+
+def _feed_file(ox: Any, path: Path, rdf_format: str, *, into: Any | None) -> None:
+    """Run one file Oxigraph reads through its parser (see :func:`_feed`)."""
+    ox_format = getattr(ox.RdfFormat, _OXIGRAPH_FORMATS[rdf_format])
+    base = path.resolve().as_uri()
     try:
-        if rdf_format == "nt":  # one triple per line: load in slices to bound the memory
+        if into is None:  # streams: nothing is kept
+            for _quad in ox.parse(path=str(path), format=ox_format, base_iri=base):
+                pass
+        elif rdf_format == "nt":  # one triple per line: load in slices to bound the memory
             with path.open("rb") as lines:
                 while chunk := b"".join(itertools.islice(lines, _BULK_LINES)):
-                    staged.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
+                    into.bulk_load(chunk, format=ox_format)
         else:
-            staged.bulk_load(
-                path=str(path),
-                format=getattr(ox.RdfFormat, _OXIGRAPH_FORMATS[rdf_format]),
-                base_iri=path.resolve().as_uri(),
-            )
+            into.bulk_load(path=str(path), format=ox_format, base_iri=base)
     except (SyntaxError, OSError, ValueError) as error:
         read_graph(path, format=rdf_format)  # raises InputError naming the file and line
         raise InputError(path, f"Oxigraph cannot read it: {error}") from error
