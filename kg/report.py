@@ -15,7 +15,7 @@ from rdflib import PROV, RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from kg.conflicts import conflicting_claims
+from kg.conflicts import Conflict, conflicting_claims
 from kg.namespaces import KGO
 from kg.network import local_name, node_label
 from kg.pictures import evidence_png, timeline_png
@@ -99,6 +99,7 @@ def _write_site(graph: Graph, folder: Path) -> None:
     stylesheet = files("kg") / "report_assets" / "style.css"
     (folder / "style.css").write_text(stylesheet.read_text(encoding="utf-8"), encoding="utf-8")
     common = {"triples": triple_count(graph)}
+    conflicts = conflicting_claims(graph)  # once for the site, not once per page
     pipeline = _pipeline(graph)
     for row in pipeline:
         therapy = row["node"]
@@ -107,7 +108,7 @@ def _write_site(graph: Graph, folder: Path) -> None:
         evidence_png(graph, therapy, folder / f"{slug}-evidence.png")
         page = environment.get_template("therapy.html.j2").render(
             **common,
-            **_therapy_page(graph, therapy, row),
+            **_therapy_page(graph, therapy, row, conflicts),
             timeline_png=f"{slug}-timeline.png",
             evidence_png=f"{slug}-evidence.png",
         )
@@ -182,7 +183,9 @@ def _joined(graph: Graph, node: Node, prop: Node) -> str:
     )
 
 
-def _therapy_page(graph: Graph, therapy: Node, row: dict[str, Any]) -> dict[str, Any]:
+def _therapy_page(
+    graph: Graph, therapy: Node, row: dict[str, Any], conflicts: list[Conflict]
+) -> dict[str, Any]:
     """Collect what a therapy's page shows."""
     trials = sorted(graph.subjects(KGO.tests, therapy), key=lambda t: node_label(graph, t))
     events = list(graph.subjects(KGO.therapy, therapy))
@@ -202,7 +205,7 @@ def _therapy_page(graph: Graph, therapy: Node, row: dict[str, Any]) -> dict[str,
             for item in timeline(graph, therapy)
             if item.kind == "event"
         ],
-        "conflicts": _conflicts(graph, nodes),
+        "conflicts": _conflicts(conflicts, nodes),
         "sources": _sources(graph, nodes),
     }
 
@@ -279,7 +282,7 @@ def _parts(graph: Graph, roots: list[Node]) -> set[Node]:
     return found
 
 
-def _conflicts(graph: Graph, nodes: set[Node]) -> list[dict[str, Any]]:
+def _conflicts(conflicts: list[Conflict], nodes: set[Node]) -> list[dict[str, Any]]:
     """Return the conflicting claims about the page's nodes, with link data for their sources."""
     iris = {str(node) for node in nodes}
     return [
@@ -288,7 +291,7 @@ def _conflicts(graph: Graph, nodes: set[Node]) -> list[dict[str, Any]]:
             "links1": _url_links(conflict["sources1"]),
             "links2": _url_links(conflict["sources2"]),
         }
-        for conflict in conflicting_claims(graph)
+        for conflict in conflicts
         if conflict["subject"] in iris
     ]
 
