@@ -46,13 +46,16 @@ def source_kind(graph: Graph, source: Node) -> str | None:
 def source_url(graph: Graph, source: Node) -> str | None:
     """Return the address a source was read at (``kgo:url``), or None.
 
+    A source read at several addresses gives the first in sorted order, so pages and tables
+    built from it do not change from run to run.
+
     >>> from kg.io import load_curated
     >>> from kg.namespaces import KGR
     >>> source_url(load_curated(), KGR["src-ema-epar-qalsody"])
     'https://www.ema.europa.eu/en/medicines/human/EPAR/qalsody'
     """
-    url = graph.value(source, KGO.url)
-    return None if url is None else str(url)
+    urls = sorted(str(url) for url in graph.objects(source, KGO.url))
+    return urls[0] if urls else None
 
 
 def is_company_material(graph: Graph, source: Node) -> bool:

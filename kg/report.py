@@ -316,7 +316,11 @@ def _sources(graph: Graph, nodes: set[Node]) -> list[dict[str, str | None]]:
                 "date": None if date is None else str(date),
             }
         )
-    return sorted(listed, key=lambda source: (source["title"] or "").casefold())
+    # Title first; the rest breaks ties, so the page does not change with set order.
+    return sorted(
+        listed,
+        key=lambda s: ((s["title"] or "").casefold(), *(s[k] or "" for k in sorted(s))),
+    )
 
 
 def _links(graph: Graph, sources: list[Node]) -> list[dict[str, str]]:
