@@ -13,6 +13,7 @@ from rdflib.term import Node
 
 from kg.errors import KgError
 from kg.io import GraphSource, load
+from kg.oxigraph import to_rdflib
 from kg.progress import progress as progress_bar
 from kg.resources import ontology_files, shape_files
 from kg.stores import bulk_load
@@ -450,27 +451,12 @@ def _run(store: Any, query: str) -> Iterator[dict[str, Node]]:
     solutions = store.query(query, use_default_graph_as_union=True)
     names = [v.value for v in solutions.variables]
     for solution in solutions:
-        row = {}
+        row: dict[str, Node] = {}
         for name in names:
             term = solution[name]
             if term is not None:
-                row["this" if name == "this" else name] = _to_rdflib(term)
+                row[name] = to_rdflib(term)
         yield row
-
-
-def _to_rdflib(term: Any) -> Node:
-    """Convert a pyoxigraph term into the rdflib term the same Turtle would give."""
-    from pyoxigraph import BlankNode, NamedNode
-
-    if isinstance(term, NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _as_list(sources: GraphSource | Sequence[GraphSource]) -> list[GraphSource]:

@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 from uuid import uuid4
 
 from rdflib import Graph
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg import endpoints
 from kg.endpoints import Endpoint, EndpointError
+from kg.oxigraph import graph_name, oxigraph_store
 
 __all__ = [
     "DEFAULT_GRAPH",
@@ -90,13 +90,11 @@ def push(
 
 def _ntriples(graph: Graph) -> bytes:
     """Serialize a graph as N-Triples, through Oxigraph when it holds the graph."""
-    inner = getattr(graph.store, "_inner", None)  # oxrdflib's pyoxigraph.Store
-    if inner is not None and graph.identifier == DATASET_DEFAULT_GRAPH_ID:
+    inner = oxigraph_store(graph)
+    if inner is not None:
         import pyoxigraph
 
-        dumped = inner.dump(
-            format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()
-        )
+        dumped = inner.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph_name(graph))
         if isinstance(dumped, bytes):
             return dumped
     return graph.serialize(format="nt", encoding="utf-8")

@@ -26,6 +26,7 @@ from kg.endpoints import DEFAULT_TIMEOUT, Endpoint, EndpointStore
 from kg.errors import InputError, KgError
 from kg.io import GraphSource, guess_format, load, load_curated, read_graph
 from kg.namespaces import bind_prefixes
+from kg.oxigraph import graph_name, oxigraph_store
 from kg.progress import progress as progress_bar
 from kg.resources import data_files, ontology_files, sorted_files
 
@@ -167,7 +168,7 @@ def load_into_store(
     for source in progress_bar(files, label="checking", enabled=progress):
         _check(ox, source)
     graph = open_graph(descriptor)
-    store = getattr(graph.store, "_inner")  # noqa: B009 - oxrdflib's pyoxigraph.Store
+    store: Any = oxigraph_store(graph)  # open_graph gave an Oxigraph graph
     try:
         store.clear()
         for source in progress_bar(files, label="loading", enabled=progress):
@@ -191,21 +192,13 @@ def triple_count(graph: Graph) -> int:
     >>> triple_count(load_into_store("oxigraph-memory", progress=False)) == len(load_curated())
     True
     """
-    inner = getattr(graph.store, "_inner", None)
+    inner = oxigraph_store(graph)
     if inner is None:
         return len(graph)
     rows = inner.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=_default_graph_of(graph)
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph_name(graph)
     )
     return int(next(iter(rows))[0].value)
-
-
-def _default_graph_of(graph: Graph) -> Any:
-    import pyoxigraph
-
-    if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
-        return pyoxigraph.DefaultGraph()
-    return pyoxigraph.NamedNode(str(graph.identifier))
 
 
 def _oxigraph(descriptor: str) -> Any:

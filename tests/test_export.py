@@ -62,3 +62,22 @@ def test_written_file_is_not_private(graph: Graph, tmp_path: Path) -> None:
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("turtle", "ttl"), ("nt", "nt")])
+def test_oxigraph_writes_the_same_graph(
+    graph: Graph, tmp_path: Path, fmt: str, suffix: str
+) -> None:
+    """On an Oxigraph store, Oxigraph's own writer gives the graph rdflib's would give."""
+    pytest.importorskip("pyoxigraph")
+    pytest.importorskip("oxrdflib")
+    from kg.stores import open_graph
+
+    on_oxigraph = open_graph("oxigraph-memory")
+    on_oxigraph += graph
+    path = write_graph(on_oxigraph, tmp_path / f"out.{suffix}", fmt)  # type: ignore[arg-type]
+    assert isomorphic(kg.read_graph(path), graph)
+    text = serialize(on_oxigraph, fmt)  # type: ignore[arg-type]
+    assert isomorphic(Graph().parse(data=text, format=fmt), graph)
+    if fmt == "turtle":
+        assert "@prefix kgo: <https://w3id.org/als-kg/ontology#>" in path.read_text()

@@ -1,0 +1,107 @@
+"""The bridge to pyoxigraph: the Oxigraph store under an rdflib graph, and its terms in rdflib.
+
+An rdflib graph on an Oxigraph store (oxrdflib) answers every rdflib call, but each call
+goes through oxrdflib's conversions. The modules that move many rows (:mod:`kg.sparql`,
+:mod:`kg.export`, :mod:`kg.remote`, :mod:`kg.fastvalidate`) use this bridge to talk to
+pyoxigraph directly and convert only what they hand back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Identifier
+
+__all__ = [
+    "TermConverter",
+    "graph_name",
+    "oxigraph_store",
+    "to_rdflib",
+]
+
+_XSD_STRING = str(XSD.string)
+
+
+def oxigraph_store(graph: Graph) -> Any | None:
+    """Return the :class:`pyoxigraph.Store` an rdflib graph lives on, or None.
+
+    >>> from rdflib import Graph
+    >>> oxigraph_store(Graph()) is None
+    True
+    >>> from kg.stores import open_graph
+    >>> type(oxigraph_store(open_graph("oxigraph-memory"))).__name__
+    'Store'
+    """
+    return getattr(graph.store, "_inner", None)  # oxrdflib keeps its pyoxigraph.Store there
+
+
+def graph_name(graph: Graph) -> Any:
+    """Return the pyoxigraph graph name an rdflib graph on Oxigraph stands for.
+
+    A graph on the store's default graph gives :class:`pyoxigraph.DefaultGraph`; any other
+    graph gives its identifier as a :class:`pyoxigraph.NamedNode`.
+
+    >>> from kg.stores import open_graph
+    >>> graph_name(open_graph("oxigraph-memory"))
+    <DefaultGraph>
+    """
+    import pyoxigraph
+
+    if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
+        return pyoxigraph.DefaultGraph()
+    return pyoxigraph.NamedNode(str(graph.identifier))
+
+
+def to_rdflib(term: Any) -> Identifier:
+    """Convert a pyoxigraph term into the rdflib term the same Turtle would give.
+
+    An ``xsd:string`` literal comes back plain, as rdflib's parsers give it (RDF 1.1: the
+    same term), so results from Oxigraph and from rdflib's own store compare equal.
+
+    >>> import pyoxigraph
+    >>> to_rdflib(pyoxigraph.Literal("ALSummit"))
+    rdflib.term.Literal('ALSummit')
+    >>> to_rdflib(pyoxigraph.NamedNode("https://w3id.org/als-kg/resource/NCT04745299"))
+    rdflib.term.URIRef('https://w3id.org/als-kg/resource/NCT04745299')
+    """
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"rdflib has no term for Oxigraph's {term!r} (an RDF-star triple?)")
+
+
+class TermConverter:
+    """Convert pyoxigraph terms to rdflib, each distinct term once.
+
+    Query results repeat terms (the same trial, phase or source on many rows); building an
+    rdflib literal parses its value, so a converter that remembers what it built saves most
+    of the cost of a large result.
+
+    >>> import pyoxigraph
+    >>> convert = TermConverter()
+    >>> convert(pyoxigraph.Literal("1", datatype=pyoxigraph.NamedNode(str(XSD.integer))))
+    rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing remembered."""
+        self._seen: dict[Any, Identifier] = {}
+
+    def __call__(self, term: Any) -> Identifier:
+        """Return the rdflib term for a pyoxigraph term."""
+        known = self._seen.get(term)
+        if known is None:
+            known = self._seen[term] = to_rdflib(term)
+        return known
