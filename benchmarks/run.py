@@ -35,7 +35,7 @@ from benchmarks.generate import generate, parse_size  # noqa: E402
 STORES = ("rdflib", "oxrdflib", "pyoxigraph")
 STORE_NAMES = {
     "rdflib": "rdflib Memory",
-    "oxrdflib": "rdflib + Oxigraph store",
+    "oxrdflib": "Oxigraph store via kg",
     "pyoxigraph": "raw pyoxigraph",
 }
 
@@ -78,20 +78,42 @@ def bound_queries(reference: Path) -> dict[str, str]:
     return texts
 
 
+#: Each query runs up to this many times; the best run counts (a run over
+#: :data:`REPEAT_UNDER` seconds is not repeated). The first run is kept too: on rdflib's
+#: engine it includes parsing the query text, which kg does once per text.
+REPEATS = 3
+REPEAT_UNDER = 2.0
+
+
 def worker(  # noqa: C901 - one closure per timed operation
-    store: str, path: Path, queries: dict[str, str], limit: float) -> dict[str, Any]:
-    """Measure one store on one file, in this process; return the figures."""
+    store: str, path: Path, queries: dict[str, str], limit: float
+) -> dict[str, Any]:
+    """Measure one store on one file, in this process; return the figures.
+
+    rdflib Memory and the Oxigraph store are driven through kg's public calls (what a user
+    runs): :func:`kg.load` / :func:`kg.stores.load_into_store`, :func:`kg.sparql` with the
+    rows read out, :func:`kg.export.write_graph`. Raw pyoxigraph does the same work with
+    pyoxigraph alone: bulk load, query with every term read, Turtle with kg's prefixes.
+    """
+    import tempfile
+
     import pyoxigraph as ox
     from rdflib import Graph
+
+    import kg
+    from kg.export import write_graph
+    from kg.namespaces import bind_prefixes
+    from kg.sparql import sparql
+    from kg.stores import load_into_store
 
     figures: dict[str, Any] = {"queries": {}}
     state: dict[str, Any] = {}
 
     def load() -> None:
         if store == "rdflib":
-            state["g"] = Graph().parse(path, format="nt")
+            state["g"] = kg.load(path)
         elif store == "oxrdflib":
-            state["g"] = Graph(store="Oxigraph").parse(path, format="ox-nt")
+            state["g"] = load_into_store("oxigraph-memory", path, curated=False, progress=False)
         else:
             state["s"] = ox.Store()
             state["s"].bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
@@ -103,21 +125,35 @@ def worker(  # noqa: C901 - one closure per timed operation
             if store == "pyoxigraph":
                 rows = [list(row) for row in state["s"].query(text)]
             else:
-                rows = list(state["g"].query(text))
+                rows = sparql(state["g"], text).bindings
             state["rows"] = len(rows)
 
-        seconds = _timed(limit, query)
-        figures["queries"][name] = [seconds, state.get("rows") if seconds is not None else None]
+        first = _timed(limit, query)
+        best = first
+        for _ in range(REPEATS - 1):
+            if best is None or best > REPEAT_UNDER:
+                break
+            again = _timed(limit, query)
+            best = None if again is None else min(best, again)
+        rows = state.get("rows") if best is not None else None
+        figures["queries"][name] = [best, rows, first]
+
+    # The prefixes kg writes on an Oxigraph graph (rdflib's core ones and kg's own).
+    kg_prefixes = bind_prefixes(Graph(bind_namespaces="core")).namespaces()
+    prefixes = {prefix: str(namespace) for prefix, namespace in kg_prefixes if prefix}
+    target = Path(tempfile.mkdtemp()) / "export.ttl"
 
     def export() -> None:
-        if store == "rdflib":
-            state["g"].serialize(format="turtle")
-        elif store == "oxrdflib":
-            state["g"].serialize(format="ox-turtle")
+        if store == "pyoxigraph":
+            state["s"].dump(
+                target, format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
+                prefixes=prefixes,
+            )
         else:
-            state["s"].dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
+            write_graph(state["g"], target, "turtle")
 
     figures["export"] = _timed(limit, export)
+    target.unlink(missing_ok=True)
 
     def check() -> None:
         from kg.validation import validate
@@ -182,9 +218,13 @@ def report(results: dict[str, dict[str, Any]], info: dict[str, str], limit: floa
         "# als-kg benchmark results",
         "",
         "Written by `python -m benchmarks.run`; one run, all stores side by side per size.",
-        "Ratios are time on the store divided by time on raw pyoxigraph (x pyox) or on",
-        f"rdflib Memory (x rdflib). Each operation is limited to {limit:g} s "
-        f"(validation {limit * 4:g} s).",
+        "rdflib Memory and the Oxigraph store are driven through kg (`kg.load` or",
+        "`kg.stores.load_into_store`, `kg.sparql` with every row read, `kg.export.write_graph`);",
+        "raw pyoxigraph does the same work alone. A query's time is the best of up to",
+        f"{REPEATS} runs in one process (one run when it takes over {REPEAT_UNDER:g} s); first",
+        "runs on rdflib Memory, which include parsing the query text, are listed under each table.",
+        "Ratios are time on the store divided by time on raw pyoxigraph (x pyox).",
+        f"Each operation is limited to {limit:g} s (validation {limit * 4:g} s).",
         "",
         "## Machine",
         "",
@@ -196,7 +236,7 @@ def report(results: dict[str, dict[str, Any]], info: dict[str, str], limit: floa
         lines += [f"## {size} triples ({per_store['triples']:,} generated)", ""]
         stores = [s for s in STORES if s in per_store]
         head = "| operation | " + " | ".join(STORE_NAMES[s] for s in stores)
-        head += " | oxrdflib x pyox | rdflib x pyox |"
+        head += " | Oxigraph store x pyox | rdflib x pyox |"
         lines += [head, "|---" * (len(stores) + 3) + "|"]
 
         def row(
@@ -232,6 +272,12 @@ def report(results: dict[str, dict[str, Any]], info: dict[str, str], limit: floa
             lines += ["Row counts differ between stores (a timed-out query has none):", ""]
         counts = ", ".join(f"{n} {c}" for n, c in rows["pyoxigraph"].items())
         lines += [f"Rows per query (raw pyoxigraph): {counts}.", ""]
+        if "rdflib" in per_store:
+            firsts = ", ".join(
+                f"{n} {_fmt(v[2] if len(v) > 2 else v[0], limit)}"
+                for n, v in per_store["rdflib"]["queries"].items()
+            )
+            lines += [f"First runs on rdflib Memory (with the parse): {firsts}.", ""]
         found = {s: per_store[s].get("validate_results") for s in stores}
         lines += [f"Validation results: pySHACL {found.get('rdflib')}, fast path "
                   f"{found.get('pyoxigraph')}. pySHACL is not run on the oxrdflib store "

@@ -9,8 +9,8 @@ from typing import Any
 from rdflib import Graph, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
-from rdflib.store import Store
 from rdflib.term import Node
 
 from kg.errors import KgError
@@ -59,10 +59,10 @@ def sparql(graph: Graph, text: str) -> Result:
         store = oxigraph_store(graph)
         if store is not None:
             return _on_oxigraph(graph, store, text)
-        if type(graph.store).query is Store.query:  # no engine of its own: rdflib's runs it
-            result = graph.query(_prepared(text, tuple(graph.namespaces())))
-        else:
+        if isinstance(graph.store, SPARQLStore):  # the server runs it
             result = graph.query(text)
+        else:  # rdflib's engine
+            result = graph.query(_prepared(text, tuple(graph.namespaces())))
         if result.type == "SELECT":
             result.bindings  # noqa: B018 - evaluate now, so errors surface here
     except KgError:

@@ -129,9 +129,11 @@ def load_into_store(
 ) -> Graph:
     """Fill a store with the curated graph and the given files, replacing what it held.
 
-    Oxigraph stores are filled through Oxigraph's bulk loader after every file has been
-    checked (parsed as a stream, so memory stays small), so a bad file leaves the store as
-    it was. A failure while writing (a full disk) can leave it partly filled. A ``sparql:``
+    Oxigraph stores are filled through Oxigraph's bulk loader. A persistent store is filled
+    only after every file has been checked (parsed as a stream, so memory stays small), so a
+    bad file leaves the store as it was; a failure while writing (a full disk) can leave it
+    partly filled. A new in-memory store is filled at once: a bad file raises before the
+    graph is handed back, so nobody sees it half-filled. A ``sparql:``
     store is filled with :func:`kg.remote.push` into its named graph
     (:data:`kg.remote.DEFAULT_GRAPH` if the descriptor names none).
 
@@ -163,10 +165,12 @@ def load_into_store(
     if not (descriptor in _IN_MEMORY - {"memory"} or kind == "oxigraph"):
         return load(*files, into=open_graph(descriptor))
     ox = _oxigraph(descriptor)
-    # Check that every file parses before touching the store, streaming (nothing is held in
-    # memory, so a 10M-triple file loads in little memory); then replace the content.
-    for source in progress_bar(files, label="checking", enabled=progress):
-        _check(ox, source)
+    # Check that every file parses before touching a persistent store, streaming (nothing is
+    # held in memory, so a 10M-triple file loads in little memory); then replace the content.
+    # A new in-memory store is nobody's until it is returned: no need to parse twice.
+    if descriptor not in _IN_MEMORY:
+        for source in progress_bar(files, label="checking", enabled=progress):
+            _check(ox, source)
     graph = open_graph(descriptor)
     store: Any = oxigraph_store(graph)  # open_graph gave an Oxigraph graph
     try:

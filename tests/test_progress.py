@@ -43,16 +43,18 @@ def test_piped_run_prints_no_progress(args: tuple[str, ...], tmp_path: Path) -> 
         assert "[#" not in stream and "##" not in stream
 
 
-def test_bar_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+def test_bar_when_asked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """progress=True draws on stderr, one step per file or per check; stdout stays clean."""
-    load_into_store("oxigraph-memory", progress=True)
+    load_into_store(f"oxigraph:{tmp_path / 'store'}", progress=True)  # checked, then loaded
+    load_into_store("oxigraph-memory", progress=True)  # a new store: loaded at once
     validate(load_into_store("oxigraph-memory", progress=False), engine="oxigraph", progress=True)
     captured = capsys.readouterr()
     assert captured.out == ""
-    lines = captured.err.split("\n")  # (splitlines would split at the \r too)
-    assert lines[0].rsplit("\r", 1)[-1].startswith("checking [##############################]")
-    assert lines[1].rsplit("\r", 1)[-1].startswith("loading [##############################]")
-    assert lines[2].rsplit("\r", 1)[-1].startswith("validating [##############################]")
+    lines = [line.rsplit("\r", 1)[-1] for line in captured.err.split("\n")]  # not splitlines
+    assert lines[0].startswith("checking [##############################]")
+    assert lines[1].startswith("loading [##############################]")
+    assert lines[2].startswith("loading [##############################]")
+    assert lines[3].startswith("validating [##############################]")
 
 
 def test_no_bar_when_not_asked(capsys: pytest.CaptureFixture[str]) -> None:

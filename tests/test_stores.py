@@ -164,6 +164,14 @@ def test_bad_file_leaves_store_untouched(tmp_path: Path) -> None:
     assert len(read_store(f"oxigraph:{path}")) == 1
 
 
+def test_bad_file_in_a_new_memory_store_is_named(tmp_path: Path) -> None:
+    """A new in-memory store is loaded without a checking pass; errors still name the line."""
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("# comment\n<urn:x:a> <urn:x:b> .\n")
+    with pytest.raises(InputError, match=r"bad\.ttl, line 2: Turtle syntax error"):
+        load_into_store("oxigraph-memory", bad, curated=False)
+
+
 @pytest.mark.parametrize(
     ("descriptor", "message"),
     [
