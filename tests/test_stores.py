@@ -242,12 +242,12 @@ def test_cli_load_then_read_with_store(tmp_path: Path, runner: Any) -> None:
 
 
 def test_ntriples_load_in_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Big N-Triples files are bulk-loaded in slices of lines; every triple arrives."""
+    """N-Triples files go into a persistent store in slices of lines; every triple arrives."""
     pytest.importorskip("oxrdflib")
     import kg.stores
 
     monkeypatch.setattr(kg.stores, "_BULK_LINES", 2)
     data = tmp_path / "five.nt"
     data.write_text("".join(f"<urn:s{i}> <urn:p> \"{i}\" .\n" for i in range(5)))
-    graph = load_into_store("oxigraph-memory", data, curated=False, progress=False)
+    graph = load_into_store(f"oxigraph:{tmp_path / 'store'}", data, curated=False, progress=False)
     assert len(graph) == 5
