@@ -8,6 +8,7 @@ from typing import Any
 
 from rdflib import Graph, Variable
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
@@ -62,7 +63,10 @@ def sparql(graph: Graph, text: str) -> Result:
         if isinstance(graph.store, SPARQLStore):  # the server runs it
             result = graph.query(text)
         else:  # rdflib's engine
-            result = graph.query(_prepared(text, tuple(graph.namespaces())))
+            query = _prepared(text, tuple(graph.namespaces()))
+            result = graph.query(query)
+            if _empty_group(query, result):
+                result.bindings = []
         if result.type == "SELECT":
             result.bindings  # noqa: B018 - evaluate now, so errors surface here
     except KgError:
@@ -77,6 +81,20 @@ def sparql(graph: Graph, text: str) -> Result:
 def _prepared(text: str, namespaces: tuple[tuple[str, Any], ...]) -> Query:
     """Parse a query once for rdflib's engine, with the graph's prefixes (as rdflib does)."""
     return prepareQuery(text, initNs=dict(namespaces))
+
+
+def _empty_group(query: Query, result: Result) -> bool:
+    """Tell rdflib's one empty row for a GROUP BY over no solutions (SPARQL: no row at all)."""
+    if result.type != "SELECT" or len(result.bindings) != 1:
+        return False
+    if any(value is not None for value in result.bindings[0].values()):
+        return False
+    node = query.algebra
+    while isinstance(node, CompValue) and node.name != "ToMultiSet":  # not into subqueries
+        if node.name == "Group":
+            return node.get("expr") is not None  # an explicit GROUP BY
+        node = node.get("p")
+    return False
 
 
 def _on_oxigraph(graph: Graph, store: Any, text: str) -> Result:

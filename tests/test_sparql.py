@@ -71,3 +71,11 @@ def test_parsed_query_is_kept_per_set_of_prefixes() -> None:
     text = "SELECT ?o WHERE { ex:a ex:p ?o }"
     assert [row["o"] for row in result_rows(sparql(first, text))] == ["1"]
     assert [row["o"] for row in result_rows(sparql(second, text))] == ["2"]
+
+
+def test_group_by_over_no_solutions_gives_no_row(graph: Graph) -> None:
+    """SPARQL groups nothing into no group; rdflib's engine alone gives one empty row."""
+    grouped = "SELECT ?d (COUNT(?n) AS ?names) WHERE { ?d ex:withdrawn ?n } GROUP BY ?d"
+    assert sparql(graph, grouped).bindings == []
+    whole = "SELECT (COUNT(?n) AS ?names) WHERE { ?d ex:withdrawn ?n }"
+    assert result_rows(sparql(graph, whole)) == [{"names": "0"}]

@@ -68,7 +68,6 @@ def comparable(query: StoredQuery, rows: list[Row]) -> list[tuple[tuple[str, str
     return sorted(
         tuple(sorted((k, cell(k, v)) for k, v in row.items()))
         for row in rows
-        if any(v is not None for v in row.values())  # rdflib groups no solutions into one row
     )
 
 
