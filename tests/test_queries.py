@@ -182,3 +182,21 @@ def test_own_query_folder(tmp_path: Path) -> None:
     registry = QueryRegistry.from_directory(tmp_path)
     assert list(registry) == ["count"]
     assert registry["count"].title == "Count triples"
+
+
+def test_regulatory_events_list_an_undated_event_first(curated: Graph) -> None:
+    """An event with neither date nor expected date sorts first (rdflib's engine used to fail)."""
+    graph = Graph() + curated
+    graph.parse(format="turtle", data="""
+        @prefix kgo: <https://w3id.org/als-kg/ontology#> .
+        @prefix kgr: <https://w3id.org/als-kg/resource/> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        kgr:event-undated a kgo:RegulatoryEvent ; rdfs:label "An undated filing" ;
+            kgo:therapy kgr:lenzumestrocel ; kgo:agency kgr:org-fda ;
+            kgo:jurisdiction kgr:place-US ; kgo:eventKind kgo:Submission ;
+            kgo:eventStatus kgo:Planned .
+    """)
+    rows = result_rows(run_query(graph, "regulatory-events", {"agency": "FDA"}))
+    assert rows[0]["eventLabel"] == "An undated filing"
+    assert rows[0]["date"] is None
+    assert all(row["date"] for row in rows[1:])
