@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the tiny test files, a CLI runner, and stand-in bundled assets."""
+"""Shared fixtures: tiny test files, a CLI runner, stand-in bundled assets, a graph per store."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph
 
 import kg.resources
+from kg.stores import open_graph
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -30,3 +32,12 @@ def tiny_assets(monkeypatch: pytest.MonkeyPatch) -> Path:
     root = FIXTURES / "assets"
     monkeypatch.setattr(kg.resources, "asset_dir", lambda kind: root / kind)
     return root
+
+
+@pytest.fixture(params=["memory", "oxigraph-memory"])
+def empty_graph(request: pytest.FixtureRequest) -> Graph:
+    """An empty graph on rdflib's store, then on Oxigraph (skipped without pyoxigraph)."""
+    if request.param != "memory":
+        pytest.importorskip("pyoxigraph")
+        pytest.importorskip("oxrdflib")
+    return open_graph(request.param)

@@ -6,7 +6,6 @@ import pytest
 from rdflib import Graph, URIRef
 
 from kg.parameters import AmbiguousParameterError, ParameterError, resolve
-from kg.stores import open_graph
 
 DATA = """
 @prefix kgo: <https://w3id.org/als-kg/ontology#> .
@@ -19,14 +18,11 @@ _:blank rdfs:label "Hidden" .
 """
 
 
-@pytest.fixture(params=["memory", "oxigraph-memory"])
-def graph(request: pytest.FixtureRequest) -> Graph:
-    if request.param != "memory":
-        pytest.importorskip("pyoxigraph")
-        pytest.importorskip("oxrdflib")
-    graph = open_graph(request.param)
-    graph += Graph().parse(data=DATA, format="turtle")
-    return graph
+@pytest.fixture
+def graph(empty_graph: Graph) -> Graph:
+    """The names above, on rdflib's store and on Oxigraph."""
+    empty_graph += Graph().parse(data=DATA, format="turtle")
+    return empty_graph
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef, Variable
 
 from kg.sparql import QueryError, result_rows, sparql
-from kg.stores import open_graph
 
 EX = Namespace("https://example.org/")
 DATA = """
@@ -17,16 +16,12 @@ ex:edaravone ex:name "edaravone"@en .
 
 
 
-@pytest.fixture(params=["memory", "oxigraph-memory"])
-def graph(request: pytest.FixtureRequest) -> Graph:
+@pytest.fixture
+def graph(empty_graph: Graph) -> Graph:
     """The same small graph on rdflib's store and on Oxigraph."""
-    if request.param != "memory":
-        pytest.importorskip("pyoxigraph")
-        pytest.importorskip("oxrdflib")
-    graph = open_graph(request.param)
-    graph += Graph().parse(data=DATA, format="turtle")
-    graph.bind("ex", EX)
-    return graph
+    empty_graph += Graph().parse(data=DATA, format="turtle")
+    empty_graph.bind("ex", EX)
+    return empty_graph
 
 
 def test_select_leaves_unbound_values_out(graph: Graph) -> None:
