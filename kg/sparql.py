@@ -40,11 +40,11 @@ def sparql(graph: Graph, text: str) -> Result:
     """Run SPARQL text (SELECT, ASK, CONSTRUCT or DESCRIBE) on a graph.
 
     The query runs where the graph lives. On an Oxigraph store it goes straight to
-    pyoxigraph, and only the answer is turned into rdflib terms (oxrdflib's own path
-    converts more, and costs up to twice the query on large results). On rdflib's engine,
-    the parsed query is kept for the next call with the same text: rdflib takes 20 to
-    80 ms to parse a stored query, often longer than running it. On a SPARQL server, the
-    server runs it.
+    pyoxigraph, and only the answer is turned into rdflib terms, each distinct term once
+    (through oxrdflib a 5,000-row answer at 1M triples took 2.8 times the query alone).
+    On rdflib's engine, the parsed query is kept for the next call with the same text:
+    rdflib takes 20 to 80 ms to parse a stored query, often longer than running it. On a
+    SPARQL server, the server runs it.
 
     :param graph: the graph
     :param text: the query
