@@ -12,12 +12,19 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.errors import KgError
-from kg.io import GraphSource, load
+from kg.io import GraphSource
 from kg.oxigraph import to_rdflib
 from kg.progress import progress as progress_bar
-from kg.resources import ontology_files, shape_files
+from kg.resources import ontology_files
 from kg.stores import bulk_load
-from kg.validation import Severity, ValidationReport, Violation, _sort_key
+from kg.validation import (
+    Severity,
+    ValidationReport,
+    Violation,
+    _as_list,
+    _sort_key,
+    load_shapes,
+)
 
 __all__ = [
     "UnsupportedShapeError",
@@ -370,9 +377,7 @@ def validate_fast(
     sources = _as_list(data)
     if ontology:
         sources += ontology_files()
-    shapes_graph = load(*(shape_files() if shapes is None else _as_list(shapes)))
-    if not any(str(p).startswith(str(SH)) for p in shapes_graph.predicates(unique=True)):
-        raise KgError("no SHACL shapes to validate against (no triple uses the sh: vocabulary)")
+    shapes_graph = load_shapes(shapes)
     checks = compile_shapes(shapes_graph)
     store = Store()
     for source in sources:
@@ -457,12 +462,6 @@ def _run(store: Any, query: str) -> Iterator[dict[str, Node]]:
             if term is not None:
                 row[name] = to_rdflib(term)
         yield row
-
-
-def _as_list(sources: GraphSource | Sequence[GraphSource]) -> list[GraphSource]:
-    if isinstance(sources, Graph | str) or not isinstance(sources, Sequence):
-        return [sources]
-    return list(sources)
 
 
 def _report_graph(violations: Sequence[Violation], conforms: bool, shapes: Graph) -> Graph:

@@ -22,6 +22,7 @@ __all__ = [
     "Severity",
     "ValidationReport",
     "Violation",
+    "load_shapes",
     "validate",
 ]
 
@@ -189,11 +190,7 @@ def validate(
         next(phases)  # the bar steps as each phase ends
         data_graph = load(*sources)
         next(phases)
-        shapes_graph = load(*(shape_files() if shapes is None else _as_list(shapes)))
-        if not any(str(p).startswith(str(SH)) for p in shapes_graph.predicates(unique=True)):
-            raise KgError(
-                "no SHACL shapes to validate against (no triple uses the sh: vocabulary)"
-            )
+        shapes_graph = load_shapes(shapes)
         next(phases)
         triples = len(data_graph)  # before SHACL rules (advanced mode) can add to it
         results_graph = _run_pyshacl(data_graph, shapes_graph)
@@ -236,6 +233,27 @@ def _run_pyshacl(data_graph: Graph, shapes_graph: Graph) -> Graph:
     if not isinstance(results_graph, Graph):
         raise KgError("pySHACL returned no results graph")
     return results_graph
+
+
+def load_shapes(shapes: GraphSource | Sequence[GraphSource] | None = None) -> Graph:
+    """Load the shapes to validate against: the given ones, or every bundled shapes file.
+
+    :param shapes: a graph, a file, a folder of ``*.ttl`` files, or a list of these
+    :returns: the shapes graph
+    :raises KgError: if no triple uses the ``sh:`` vocabulary
+    :raises kg.errors.InputError: if a file cannot be read
+
+    >>> len(load_shapes()) > 0
+    True
+    >>> load_shapes(Graph())
+    Traceback (most recent call last):
+    ...
+    kg.errors.KgError: no SHACL shapes to validate against (no triple uses the sh: vocabulary)
+    """
+    graph = load(*(shape_files() if shapes is None else _as_list(shapes)))
+    if not any(str(p).startswith(str(SH)) for p in graph.predicates(unique=True)):
+        raise KgError("no SHACL shapes to validate against (no triple uses the sh: vocabulary)")
+    return graph
 
 
 def _as_list(sources: GraphSource | Sequence[GraphSource]) -> list[GraphSource]:
