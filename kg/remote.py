@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from kg import endpoints
 from kg.endpoints import Endpoint, EndpointError
-from kg.oxigraph import graph_name, oxigraph_store
+from kg.export import serialize
 
 __all__ = [
     "DEFAULT_GRAPH",
@@ -66,7 +66,7 @@ def push(
     count = triple_count(graph)
     if count == 0:
         raise EndpointError(f"nothing to push to {server.query}: the graph is empty")
-    body = _ntriples(graph)
+    body = serialize(graph, "nt").encode("utf-8")  # Oxigraph writes it when it holds it
     temporary = f"urn:x-kg-push:{uuid4()}"
     try:
         if server.store:
@@ -86,18 +86,6 @@ def push(
         _forget(server, temporary, timeout)
         raise
     return count
-
-
-def _ntriples(graph: Graph) -> bytes:
-    """Serialize a graph as N-Triples, through Oxigraph when it holds the graph."""
-    inner = oxigraph_store(graph)
-    if inner is not None:
-        import pyoxigraph
-
-        dumped = inner.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph_name(graph))
-        if isinstance(dumped, bytes):
-            return dumped
-    return graph.serialize(format="nt", encoding="utf-8")
 
 
 def _update(server: Endpoint, text: str, timeout: float) -> None:
