@@ -80,17 +80,18 @@ def serialize(graph: Graph, fmt: ExportFormat = "turtle") -> str:
     if fmt == "json-ld":
         return graph.serialize(format="json-ld", context=jsonld_context(graph), indent=2)
     if fmt in ("turtle", "nt"):
-        bind_prefixes(graph)
         if oxigraph_store(graph) is not None:
             dumped: bytes = _dump_oxigraph(graph, fmt)
             return dumped.decode("utf-8")
-        return graph.serialize(format=fmt)
+        return bind_prefixes(graph).serialize(format=fmt)
     raise KgError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
 
 
 def _dump_oxigraph(graph: Graph, fmt: Literal["turtle", "nt"], output: Path | None = None) -> Any:
     """Write a graph on Oxigraph with Oxigraph's writer (to ``output``, or as bytes)."""
     import pyoxigraph
+
+    bind_prefixes(graph)
 
     ox_format = pyoxigraph.RdfFormat.TURTLE if fmt == "turtle" else pyoxigraph.RdfFormat.N_TRIPLES
     prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
@@ -128,18 +129,19 @@ def write_graph(graph: Graph, path: str | os.PathLike[str], fmt: ExportFormat = 
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise KgError(f"{target}: the folder {folder} does not exist")
-    direct = fmt in ("turtle", "nt") and oxigraph_store(graph) is not None
-    text = None if direct else serialize(graph, fmt)
-    if fmt == "json-ld":
-        json.loads(text or "")  # refuse to write JSON that does not parse
+    text: str | None = None  # None: Oxigraph streams the file itself, no copy in memory
+    if not (fmt in ("turtle", "nt") and oxigraph_store(graph) is not None):
+        text = serialize(graph, fmt)
+        if fmt == "json-ld":
+            json.loads(text)  # refuse to write JSON that does not parse
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            if text is not None:
-                stream.write(text)
-        if text is None:  # Oxigraph streams the file itself: no copy of it in memory
-            bind_prefixes(graph)
+        if text is None:
+            os.close(handle)
             _dump_oxigraph(graph, "nt" if fmt == "nt" else "turtle", Path(temporary))
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes the file private (0600)
         os.replace(temporary, target)
     except OSError as error:
