@@ -79,12 +79,20 @@ def serialize(graph: Graph, fmt: ExportFormat = "turtle") -> str:
         return "\n".join(nx.generate_graphml(to_networkx(graph))) + "\n"
     if fmt == "json-ld":
         return graph.serialize(format="json-ld", context=jsonld_context(graph), indent=2)
+    written_by_oxigraph = _oxigraph_format(graph, fmt)
+    if written_by_oxigraph is not None:
+        dumped: bytes = _dump_oxigraph(graph, written_by_oxigraph)
+        return dumped.decode("utf-8")
     if fmt in ("turtle", "nt"):
-        if oxigraph_store(graph) is not None:
-            dumped: bytes = _dump_oxigraph(graph, fmt)
-            return dumped.decode("utf-8")
         return bind_prefixes(graph).serialize(format=fmt)
     raise KgError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+
+
+def _oxigraph_format(graph: Graph, fmt: ExportFormat) -> Literal["turtle", "nt"] | None:
+    """Return ``fmt`` if Oxigraph writes ``graph`` in it (Turtle, N-Triples), else None."""
+    if fmt in ("turtle", "nt") and oxigraph_store(graph) is not None:
+        return fmt
+    return None
 
 
 def _dump_oxigraph(graph: Graph, fmt: Literal["turtle", "nt"], output: Path | None = None) -> Any:
@@ -92,13 +100,10 @@ def _dump_oxigraph(graph: Graph, fmt: Literal["turtle", "nt"], output: Path | No
     import pyoxigraph
 
     bind_prefixes(graph)
-
     ox_format = pyoxigraph.RdfFormat.TURTLE if fmt == "turtle" else pyoxigraph.RdfFormat.N_TRIPLES
     prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
     store: Any = oxigraph_store(graph)
-    return store.dump(
-        output, format=ox_format, from_graph=graph_name(graph), prefixes=prefixes
-    )
+    return store.dump(output, format=ox_format, from_graph=graph_name(graph), prefixes=prefixes)
 
 
 def _umask() -> int:
@@ -129,16 +134,15 @@ def write_graph(graph: Graph, path: str | os.PathLike[str], fmt: ExportFormat = 
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise KgError(f"{target}: the folder {folder} does not exist")
-    text: str | None = None  # None: Oxigraph streams the file itself, no copy in memory
-    if not (fmt in ("turtle", "nt") and oxigraph_store(graph) is not None):
-        text = serialize(graph, fmt)
-        if fmt == "json-ld":
-            json.loads(text)  # refuse to write JSON that does not parse
+    written_by_oxigraph = _oxigraph_format(graph, fmt)  # Oxigraph streams the file itself
+    text = "" if written_by_oxigraph else serialize(graph, fmt)
+    if fmt == "json-ld":
+        json.loads(text)  # refuse to write JSON that does not parse
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        if text is None:
+        if written_by_oxigraph is not None:
             os.close(handle)
-            _dump_oxigraph(graph, "nt" if fmt == "nt" else "turtle", Path(temporary))
+            _dump_oxigraph(graph, written_by_oxigraph, Path(temporary))
         else:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
