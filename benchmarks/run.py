@@ -154,6 +154,7 @@ def worker(  # noqa: C901 - one closure per timed operation
 
     figures["export"] = _timed(limit, export)
     target.unlink(missing_ok=True)
+    target.parent.rmdir()
 
     def check() -> None:
         from kg.validation import validate
