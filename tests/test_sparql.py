@@ -15,7 +15,6 @@ ex:edaravone ex:name "edaravone"@en .
 """
 
 
-
 @pytest.fixture
 def graph(empty_graph: Graph) -> Graph:
     """The same small graph on rdflib's store and on Oxigraph."""
