@@ -32,6 +32,41 @@ def test_terms_convert_as_turtle_would_give_them(term: object, expected: object)
     assert type(converted) is type(expected)
 
 
+@pytest.mark.parametrize(
+    ("term", "built_by_rdflib"),
+    [
+        (ox.NamedNode("https://w3id.org/als-kg/resource/NCT04745299"),
+         URIRef("https://w3id.org/als-kg/resource/NCT04745299")),
+        (ox.NamedNode("https://example.org/Ärzte?q=1#x"), URIRef("https://example.org/Ärzte?q=1#x")),
+        (ox.Literal("plain"), Literal("plain")),
+        (ox.Literal(""), Literal("")),
+        (ox.Literal("  spaces kept \n"), Literal("  spaces kept \n")),
+        (ox.Literal("Lenzumestrocel", language="en"), Literal("Lenzumestrocel", lang="en")),
+        (ox.Literal("뉴로나타-알", language="ko"), Literal("뉴로나타-알", lang="ko")),
+        (ox.Literal("ALS", language="EN-gb"), Literal("ALS", lang="en-gb")),
+    ],
+)
+def test_checked_terms_are_what_rdflibs_constructors_build(
+    term: object, built_by_rdflib: URIRef | Literal
+) -> None:
+    # IRIs and strings are built without rdflib's constructors (Oxigraph has checked them);
+    # they must be the same objects in every respect rdflib looks at.
+    converted = to_rdflib(term)
+    assert type(converted) is type(built_by_rdflib)
+    assert str(converted) == str(built_by_rdflib)
+    assert converted == built_by_rdflib
+    assert hash(converted) == hash(built_by_rdflib)
+    assert converted.n3() == built_by_rdflib.n3()
+    for slot in getattr(type(built_by_rdflib), "__slots__", ()):
+        assert getattr(converted, slot) == getattr(built_by_rdflib, slot), slot
+
+
+def test_checked_literals_fill_every_slot_rdflib_has() -> None:
+    # A slot added to rdflib's Literal would be left unset by the fast builder.
+    assert set(Literal.__slots__) == {"_language", "_datatype", "_value", "_ill_typed"}
+    assert URIRef.__slots__ == ()
+
+
 def test_triple_terms_are_refused_by_name() -> None:
     triple = ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"))
     with pytest.raises(TypeError, match="RDF-star"):
