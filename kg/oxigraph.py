@@ -85,7 +85,7 @@ def _build(term: Any, iri_kind: type, literal_kind: type) -> Identifier:
         datatype = term.datatype.value
         if datatype == _XSD_STRING:
             return _checked_string(term.value, None)
-        return Literal(term.value, datatype=URIRef(datatype))
+        return Literal(term.value, datatype=datatype)  # rdflib makes it a URIRef
     import pyoxigraph  # blank nodes are rare in answers
 
     if kind is pyoxigraph.BlankNode:
