@@ -44,6 +44,13 @@ def test_terms_convert_as_turtle_would_give_them(term: object, expected: object)
         (ox.Literal("Lenzumestrocel", language="en"), Literal("Lenzumestrocel", lang="en")),
         (ox.Literal("뉴로나타-알", language="ko"), Literal("뉴로나타-알", lang="ko")),
         (ox.Literal("ALS", language="EN-gb"), Literal("ALS", lang="en-gb")),
+        *(
+            (ox.Literal(day, datatype=ox.NamedNode(str(XSD.date))), Literal(day, datatype=XSD.date))
+            for day in (
+                "2025-05-12", "2024-02-29", "0001-01-01", "9999-12-31",  # built by kg
+                "2025-05-12Z", "2025-05-12+09:00", "2025-02-30", "2025-W20-1", "20250512",
+            )
+        ),
     ],
 )
 def test_checked_terms_are_what_rdflibs_constructors_build(
@@ -58,7 +65,9 @@ def test_checked_terms_are_what_rdflibs_constructors_build(
     assert hash(converted) == hash(built_by_rdflib)
     assert converted.n3() == built_by_rdflib.n3()
     for slot in getattr(type(built_by_rdflib), "__slots__", ()):
-        assert getattr(converted, slot) == getattr(built_by_rdflib, slot), slot
+        ours, theirs = getattr(converted, slot), getattr(built_by_rdflib, slot)
+        assert ours == theirs, slot
+        assert type(ours) is type(theirs), slot
 
 
 def test_checked_literals_fill_every_slot_rdflib_has() -> None:
@@ -73,7 +82,7 @@ def test_triple_terms_are_refused_by_name() -> None:
         to_rdflib(triple)
 
 
-def test_converter_builds_each_distinct_term_once() -> None:
+def test_converter_parses_each_distinct_typed_literal_once() -> None:
     convert = TermConverter()
     first = convert(ox.Literal("1", datatype=ox.NamedNode(str(XSD.integer))))
     again = convert(ox.Literal("1", datatype=ox.NamedNode(str(XSD.integer))))
