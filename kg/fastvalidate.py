@@ -12,7 +12,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.errors import KgError
-from kg.io import GraphSource
+from kg.io import GraphSource, source_list
 from kg.oxigraph import to_rdflib
 from kg.progress import progress as progress_bar
 from kg.resources import ontology_files
@@ -21,8 +21,6 @@ from kg.validation import (
     Severity,
     ValidationReport,
     Violation,
-    _as_list,
-    _sort_key,
     load_shapes,
 )
 
@@ -374,7 +372,7 @@ def validate_fast(
     """
     from pyoxigraph import Store  # optional dependency: import on first use
 
-    sources = _as_list(data)
+    sources = source_list(data)
     if ontology:
         sources += ontology_files()
     shapes_graph = load_shapes(shapes)
@@ -408,7 +406,7 @@ def validate_fast(
                     focus_label=labels[focus],
                 )
             )
-    violations.sort(key=_sort_key)
+    violations.sort(key=Violation.sort_key)
     conforms = all(v.severity != "Violation" for v in violations)
     return ValidationReport(
         conforms=conforms,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from xml.sax import SAXParseException
 
@@ -24,6 +25,7 @@ __all__ = [
     "load",
     "load_curated",
     "read_graph",
+    "source_list",
 ]
 
 #: rdflib parser names by file suffix.
@@ -172,6 +174,23 @@ def load_curated(*, ontology: bool = True) -> Graph:
     """
     files = [*ontology_files(), *data_files()] if ontology else data_files()
     return load(*files)
+
+
+def source_list(sources: GraphSource | Sequence[GraphSource]) -> list[GraphSource]:
+    """Turn what a caller has, one source or a sequence of them, into a list of sources.
+
+    A string is one path, not a sequence of characters.
+
+    >>> source_list("data/")
+    ['data/']
+    >>> source_list(["trials.ttl", "results.ttl"])
+    ['trials.ttl', 'results.ttl']
+    >>> len(source_list(Graph()))
+    1
+    """
+    if isinstance(sources, Graph | str) or not isinstance(sources, Sequence):
+        return [sources]
+    return list(sources)
 
 
 def _files_in(folder: Path) -> list[Path]:

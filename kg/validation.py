@@ -13,7 +13,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from kg.errors import KgError
-from kg.io import GraphSource, load
+from kg.io import GraphSource, load, source_list
 from kg.namespaces import SCHEMA
 from kg.progress import progress as progress_bar
 from kg.resources import ontology_files, shape_files
@@ -75,6 +75,28 @@ class Violation:
     shape: Node | None
     component: Node | None
     focus_label: str | None = None
+
+    def sort_key(self) -> tuple[int, str, str, str, str, str, str]:
+        """Return what reports are sorted by: severity, then focus, path, value and message.
+
+        Terms are compared as written, and blank nodes all alike, so two runs (or pySHACL and
+        the Oxigraph path) list the same results in the same order.
+
+        >>> from rdflib import URIRef
+        >>> warning = Violation(URIRef("urn:a"), None, None, "late", "Warning", None, None)
+        >>> violation = Violation(URIRef("urn:b"), None, None, "missing", "Violation", None, None)
+        >>> [v.message for v in sorted([warning, violation], key=Violation.sort_key)]
+        ['missing', 'late']
+        """
+        return (
+            _RANK[self.severity],
+            _show(self.focus, None),
+            _show(self.path, None),
+            _show(self.value, None),
+            self.message,
+            _show(self.component, None),
+            _show(self.shape, None),
+        )
 
 
 @dataclass(frozen=True)
@@ -182,7 +204,7 @@ def validate(
         from kg.fastvalidate import validate_fast
 
         return validate_fast(data, shapes=shapes, ontology=ontology, progress=progress)
-    sources = _as_list(data)
+    sources = source_list(data)
     if ontology:
         sources += ontology_files()
     phases = progress_bar(("data", "shapes", "pySHACL"), label="validating", enabled=progress)
@@ -202,7 +224,7 @@ def validate(
     violations = tuple(
         sorted(
             (_violation(result, results_graph, data_graph) for result in _results(results_graph)),
-            key=_sort_key,
+            key=Violation.sort_key,
         )
     )
     return ValidationReport(
@@ -250,17 +272,10 @@ def load_shapes(shapes: GraphSource | Sequence[GraphSource] | None = None) -> Gr
     ...
     kg.errors.KgError: no SHACL shapes to validate against (no triple uses the sh: vocabulary)
     """
-    graph = load(*(shape_files() if shapes is None else _as_list(shapes)))
+    graph = load(*(shape_files() if shapes is None else source_list(shapes)))
     if not any(str(p).startswith(str(SH)) for p in graph.predicates(unique=True)):
         raise KgError("no SHACL shapes to validate against (no triple uses the sh: vocabulary)")
     return graph
-
-
-def _as_list(sources: GraphSource | Sequence[GraphSource]) -> list[GraphSource]:
-    """Turn one source or a sequence of sources into a list of sources."""
-    if isinstance(sources, Graph | str) or not isinstance(sources, Sequence):
-        return [sources]
-    return list(sources)
 
 
 def _results(results_graph: Graph) -> list[Node]:
@@ -294,19 +309,6 @@ def _label(node: Node, graph: Graph) -> str | None:
         if labels:
             return str(min(labels, key=lambda o: (o.language not in (None, "en"), str(o))))
     return None
-
-
-def _sort_key(violation: Violation) -> tuple[int, str, str, str, str, str, str]:
-    """Order results by severity, then by their rendered terms (never by blank node ids)."""
-    return (
-        _RANK[violation.severity],
-        _show(violation.focus, None),
-        _show(violation.path, None),
-        _show(violation.value, None),
-        violation.message,
-        _show(violation.component, None),
-        _show(violation.shape, None),
-    )
 
 
 def _show(node: Node | None, names: NamespaceManager | None) -> str:
