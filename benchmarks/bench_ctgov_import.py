@@ -109,7 +109,9 @@ def _base_records() -> list[dict[str, Any]]:
 
 def _pools(bases: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
     """Collect the values the real records use, to draw varied ones from."""
-    statuses, phases, p_values = set(), set(), set()
+    statuses: set[Any] = set()
+    phases: set[Any] = set()
+    p_values: set[Any] = set()
     for record in bases:
         protocol = record["protocolSection"]
         statuses.add(protocol.get("statusModule", {}).get("overallStatus", "COMPLETED"))

@@ -39,3 +39,34 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
             stats = generate(5_000, out)
     assert first.read_bytes() == second.read_bytes()
     assert 5_000 <= stats["triples"] < 5_300
+
+
+def _figures(load: float | None, query: float | None, validate: float | None) -> dict[str, object]:
+    return {
+        "load": load, "export": load, "queries": {"trial-results": [query, 3, query]},
+        "validate": validate, "validate_results": 2, "peak_rss_mb": 100.0,
+    }
+
+
+def test_report_gives_ratios_to_raw_pyoxigraph_and_to_rdflib() -> None:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.run import report
+
+    results = {"1M": {
+        "triples": 1_000_000,
+        "rdflib": _figures(load=40.0, query=0.100, validate=None),  # validation over the limit
+        "oxrdflib": _figures(load=2.0, query=0.010, validate=None),
+        "pyoxigraph": _figures(load=1.6, query=0.005, validate=10.0),
+    }}
+    del results["1M"]["oxrdflib"]["validate"]  # the Oxigraph store is not validated
+    lines = report(results, {"cores": "2"}, limit=60.0).splitlines()
+    header = lines[lines.index("## 1M triples (1,000,000 generated)") + 2]
+    assert header.endswith(
+        "| Oxigraph store x pyox | rdflib x pyox | Oxigraph store x rdflib | pyox x rdflib |"
+    )
+    query = next(line for line in lines if line.startswith("| query `trial-results`"))
+    assert query.endswith("| 2.0x | 20.0x | 0.10x | 0.05x |")
+    load = next(line for line in lines if line.startswith("| load N-Triples"))
+    assert load.endswith("| 1.2x | 25.0x | 0.05x | 0.04x |")
+    validation = next(line for line in lines if line.startswith("| validation"))
+    assert validation.endswith("| - | > 24.0x | - | < 0.04x |")  # pySHACL took over 240 s
