@@ -70,3 +70,25 @@ def test_report_gives_ratios_to_raw_pyoxigraph_and_to_rdflib() -> None:
     assert load.endswith("| 1.2x | 25.0x | 0.05x | 0.04x |")
     validation = next(line for line in lines if line.startswith("| validation"))
     assert validation.endswith("| - | > 24.0x | - | < 0.04x |")  # pySHACL took over 240 s
+
+
+def test_report_on_a_store_that_did_not_load_in_time() -> None:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.run import report
+
+    results = {"1M": {
+        "triples": 1_000_000,
+        "rdflib": {"load": None, "queries": {}, "peak_rss_mb": 3000.0},  # over the limit
+        "oxrdflib": _figures(load=2.0, query=0.010, validate=None),
+        "pyoxigraph": _figures(load=1.6, query=0.005, validate=10.0),
+    }}
+    del results["1M"]["oxrdflib"]["validate"]  # the Oxigraph store is not validated
+    text = report(results, {"cores": "2"}, limit=60.0)
+    lines = text.splitlines()
+    assert next(line for line in lines if line.startswith("| load N-Triples")).startswith(
+        "| load N-Triples | > 60 s | 2.00 s | 1.60 s | 1.2x | > 37.5x |"
+    )
+    query = next(line for line in lines if line.startswith("| query `trial-results`"))
+    assert query == "| query `trial-results` | not run | 10.0 ms | 5.0 ms | 2.0x | - | - | - |"
+    assert "Not loaded within 60 s, so not measured further: rdflib Memory." in lines
+    assert "validation ≥ 5x faster than pySHACL" not in text  # pySHACL never ran
