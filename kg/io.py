@@ -230,6 +230,8 @@ def _parse(path: Path, content: bytes, rdf_format: str) -> Graph:
             _merge(dataset, graph)
         else:
             graph.parse(data=content, format=rdf_format, publicID=base)
+    except MemoryError:  # not the file's fault
+        raise
     except Exception as error:  # rdflib's parsers raise many unrelated exception types
         line, detail = _describe(error, content)
         name = _FORMAT_NAMES.get(rdf_format, rdf_format)

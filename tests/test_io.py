@@ -36,6 +36,20 @@ def test_failed_parse_leaves_graph_untouched(fixtures: Path) -> None:
     assert len(target) == 1
 
 
+def test_running_out_of_memory_is_not_called_a_syntax_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.nt"
+    path.write_text(f"<{EX}a> <{EX}b> <{EX}c> .\n", encoding="utf-8")
+
+    def out_of_memory(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(Graph, "parse", out_of_memory)
+    with pytest.raises(MemoryError):
+        read_graph(path)
+
+
 def test_read_into(fixtures: Path) -> None:
     target = Graph()
     result = read_graph(fixtures / "warnings_only.ttl", into=target)
