@@ -40,8 +40,12 @@ STORE_NAMES = {
 }
 
 
-class _TimeoutError(Exception):
-    """An operation ran past its limit."""
+class _TimeoutError(BaseException):
+    """An operation ran past its limit.
+
+    A BaseException, as KeyboardInterrupt is: kg turns a parser's exceptions into input
+    errors, and a timeout in the middle of a parse must not become one.
+    """
 
 
 def _timed(limit: float, action: Callable[[], Any]) -> float | None:
