@@ -26,3 +26,26 @@ def test_same_value_is_no_conflict() -> None:
         format="turtle",
     )
     assert conflicting_claims(graph) == []
+
+
+def test_claims_of_one_value_are_one_side_with_all_their_sources() -> None:
+    graph = Graph().parse(
+        data="""@prefix kgo: <https://w3id.org/als-kg/ontology#> .
+        @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        <urn:c1> a kgo:Claim ; rdf:subject <urn:trial> ; rdf:predicate <urn:ex#sites> ;
+            rdf:object 25 ; prov:wasDerivedFrom <urn:s1> .
+        <urn:c2> a kgo:Claim ; rdf:subject <urn:trial> ; rdf:predicate <urn:ex#sites> ;
+            rdf:object 25 ; prov:wasDerivedFrom <urn:s2> .
+        <urn:c3> a kgo:Claim ; rdf:subject <urn:trial> ; rdf:predicate <urn:ex#sites> ;
+            rdf:object 26 ; prov:wasDerivedFrom <urn:s3> .
+        <urn:s1> kgo:url "https://a.example/" .
+        <urn:s2> kgo:url "https://b.example/" .
+        <urn:s3> kgo:url "https://c.example/" .""",
+        format="turtle",
+    )
+    [conflict] = conflicting_claims(graph)
+    assert conflict["property"] == "sites"  # no label: the local name
+    assert (conflict["value1"], conflict["value2"]) == ("25", "26")
+    assert conflict["sources1"] == ["https://a.example/", "https://b.example/"]
+    assert conflict["sources2"] == ["https://c.example/"]
