@@ -123,12 +123,7 @@ def _checked_iri(value: str) -> URIRef:
 
 def _checked_string(value: str, language: str | None) -> Literal:
     """Build the plain or language-tagged literal ``Literal(value, lang=language)`` gives."""
-    literal = str.__new__(Literal, value)
-    literal._language = language
-    literal._datatype = None
-    literal._value = value
-    literal._ill_typed = None
-    return literal
+    return _literal(value, language=language, datatype=None, value=value, ill_typed=None)
 
 
 def _checked_date(value: str) -> Literal | None:
@@ -143,11 +138,23 @@ def _checked_date(value: str) -> Literal | None:
         return None
     if day.isoformat() != value:  # Python also reads forms XSD does not, such as 2025-W20-1
         return None
-    literal = str.__new__(Literal, value)
-    literal._language = None
-    literal._datatype = XSD.date
-    literal._value = day
-    literal._ill_typed = False
+    return _literal(value, language=None, datatype=XSD.date, value=day, ill_typed=False)
+
+
+def _literal(
+    lexical: str,
+    *,
+    language: str | None,
+    datatype: URIRef | None,
+    value: Any,
+    ill_typed: bool | None,
+) -> Literal:
+    """Fill a Literal's four slots as its constructor would, without its checks."""
+    literal = str.__new__(Literal, lexical)
+    literal._language = language
+    literal._datatype = datatype
+    literal._value = value
+    literal._ill_typed = ill_typed
     return literal
 
 
