@@ -20,6 +20,7 @@ from kg.namespaces import KGO
 from kg.network import local_name, node_label
 from kg.pictures import evidence_png, timeline_png
 from kg.provenance import source_kind, source_url, sources_of
+from kg.sparql import result_rows, run_query
 from kg.stores import triple_count
 from kg.timeline import timeline, verdict_text
 
@@ -55,11 +56,12 @@ def therapy_slug(therapy: Node) -> str:
 def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
     """Write the report: ``index.html``, a ``<slug>.html`` per therapy, its pictures, a stylesheet.
 
-    The index lists the pipeline (therapy, sponsor, modality, status, last event). Each therapy
-    page shows its trials with their primary-endpoint verdicts and results, its regulatory
-    timeline (a chart and a table; planned events are marked "planned"), its evidence picture,
-    the claims sources disagree on (in a box of their own) and every source as a link. The
-    pages need no network: no scripts, no web fonts, only local images and one stylesheet.
+    The index lists the pipeline (therapy, sponsor, modality, status, last event), as the stored
+    query ``pipeline-status`` gives it. Each therapy page shows its trials with their
+    primary-endpoint verdicts and results, its regulatory timeline (a chart and a table;
+    planned events are marked "planned"), its evidence picture, the claims sources disagree on
+    (in a box of their own) and every source as a link. The pages need no network: no scripts,
+    no web fonts, only local images and one stylesheet.
 
     The report is built in a temporary folder next to ``out_dir`` and then moved into place,
     replacing any earlier report there.
@@ -129,46 +131,33 @@ def _replace(staging: Path, target: Path) -> None:
 
 
 def _pipeline(graph: Graph) -> list[dict[str, Any]]:
-    """Return the index rows: therapy, brands, developers, modality, status and last event."""
+    """Return the index rows: therapy, brands, developers, modality, status and last event.
+
+    Status and latest event are the stored query ``pipeline-status``'s, so the report and a
+    pipeline page built from the query agree. A therapy the query gives more than one row
+    (two modalities, say) gets one index row with the values joined.
+    """
+    columns = ("developers", "modality", "status", "statusAsOf", "latestDate", "latestEvent")
+    found: dict[str, dict[str, list[str]]] = {}
+    for answer in result_rows(run_query(graph, "pipeline-status")):
+        values = found.setdefault(str(answer["therapy"]), {})
+        for column in columns:
+            value = answer[column]
+            if value and value not in values.setdefault(column, []):
+                values[column].append(value)
     rows: list[dict[str, Any]] = []
     for therapy in set(graph.subjects(RDF.type, KGO.Therapy)):
-        latest = _latest_event(graph, therapy)
+        values = found.get(str(therapy), {})
         rows.append(
             {
                 "node": therapy,
                 "label": node_label(graph, therapy),
                 "brands": _joined(graph, therapy, KGO.brandName),
-                "developers": _joined(graph, therapy, KGO.developer),
-                "modality": _joined(graph, therapy, KGO.modality),
-                "status": _joined(graph, therapy, KGO.developmentStatus),
-                "statusAsOf": _joined(graph, therapy, KGO.statusAsOf),
-                "latestDate": latest[0] if latest else "",
-                "latestEvent": latest[1] if latest else "",
+                **{column: ", ".join(values.get(column, [])) for column in columns},
                 "page": f"{therapy_slug(therapy)}.html",
             }
         )
     return sorted(rows, key=lambda row: str(row["label"]).casefold())
-
-
-def _latest_event(graph: Graph, therapy: Node) -> tuple[str, str] | None:
-    """Return the date and words of a therapy's latest event that happened, if any."""
-    happened = [
-        item
-        for item in timeline(graph, therapy)
-        if not item.planned and not item.estimated and item.kind != "trial"
-    ]
-    happened += [
-        item for item in timeline(graph, therapy) if item.kind == "trial" and not item.estimated
-    ]
-    if not happened:
-        return None
-    item = max(happened, key=lambda item: (item.start, item.kind != "trial"))
-    what = item.label
-    if item.kind == "readout":
-        what = f"{item.label}: {item.detail}"
-    elif item.kind == "trial":
-        what = f"{item.label}: started"
-    return item.when, what
 
 
 def _joined(graph: Graph, node: Node, prop: Node) -> str:

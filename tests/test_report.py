@@ -10,6 +10,7 @@ import pytest
 
 from kg.io import load_curated
 from kg.report import build_report
+from kg.sparql import result_rows, run_query
 
 
 class _Collector(HTMLParser):
@@ -57,6 +58,20 @@ def test_index_lists_every_therapy_with_its_page(site: Path) -> None:
     for header in ("Therapy", "Sponsor", "Modality", "Status", "Last event"):
         assert header in text
     assert "CorestemChemon" in text
+
+
+def test_index_shows_the_pipeline_status_query(site: Path) -> None:
+    """Status and last event in the index are the stored query's, one definition for both."""
+    rows = result_rows(run_query(load_curated(), "pipeline-status"))
+    text = re.sub(r"\s+", " ", " ".join(_parse(site / "index.html").text))
+    assert sum(row["latestEvent"] is not None for row in rows) > 15
+    for row in rows:
+        if row["latestEvent"]:
+            assert f"{row['latestDate']}: {row['latestEvent']}" in text
+        if row["statusAsOf"]:
+            assert f"{row['status']} (as of {row['statusAsOf']})" in text
+    # An actual trial start counts though the trial's completion is only an estimate.
+    assert "2025-10-01: ALSTARS: COYA 302 phase 2 (NCT07161999): started" in text
 
 
 def test_neuronata_page(site: Path) -> None:
