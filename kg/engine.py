@@ -180,14 +180,22 @@ class _Planner:
         assert context.graph is not None  # noqa: S101 - QueryContext was given a graph
         self.triples = context.graph.triples
 
-    def frozen(self, row: _Row) -> FrozenBindings:
-        """Give a solution as rdflib's expression functions take it."""
+    def frozen(self, row: _Row, full: _Row | None = None) -> FrozenBindings:
+        """Give a solution as rdflib's expression functions take it.
+
+        ``row`` is what the expression may see; ``full`` the whole solution it came from.
+        When ``row`` is empty, rdflib's EXISTS falls back to the bindings of the context the
+        solution was made in, so an EXISTS still sees the outer variables; ``full`` stands in
+        for that context.
+        """
+        if not row and full:
+            return FrozenBindings(self.context.clone(full), row)
         return FrozenBindings(self.context, row)
 
-    def ebv(self, expr: Any, row: _Row) -> bool:
+    def ebv(self, expr: Any, row: _Row, full: _Row | None = None) -> bool:
         if isinstance(expr, CompValue) and expr.name == "TrueFilter":
             return True
-        return bool(_ebv(expr, self.frozen(row)))
+        return bool(_ebv(expr, self.frozen(row, full)))
 
     def plan(self, node: CompValue) -> _Plan:
         build: Callable[[CompValue], _Plan] = getattr(self, "_" + node.name)
@@ -221,7 +229,7 @@ class _Planner:
 
         def run(row: _Row) -> Iterator[_Row]:
             for solution in child(row):
-                if self.ebv(expr, _forget(solution, row, keep) if isolated else solution):
+                if self.ebv(expr, _forget(solution, row, keep) if isolated else solution, solution):
                     yield solution
 
         return run
@@ -232,7 +240,7 @@ class _Planner:
 
             def lazy(row: _Row) -> Iterator[_Row]:
                 for a in left(row):
-                    for b in right(a):
+                    for b in right(a or row):
                         yield {**b, **a}
 
             return lazy
@@ -254,8 +262,8 @@ class _Planner:
         def run(row: _Row) -> Iterator[_Row]:
             for a in left(row):
                 matched = False
-                for b in right(a):
-                    if no_filter or self.ebv(expr, _forget(b, row, None)):
+                for b in right(a or row):
+                    if no_filter or self.ebv(expr, _forget(b, row, None), b):
                         matched = True
                         yield {**b, **a}
                 if matched:
@@ -304,7 +312,7 @@ class _Planner:
         def run(row: _Row) -> Iterator[_Row]:
             for solution in child(row):
                 try:
-                    result = _eval(expr, self.frozen(_forget(solution, row, keep)))
+                    result = _eval(expr, self.frozen(_forget(solution, row, keep), solution))
                     if isinstance(result, SPARQLError):
                         raise result
                 except SPARQLError:  # an error leaves the variable unbound

@@ -145,6 +145,35 @@ QUERIES = {
 }
 
 
+#: Where rdflib lets a part see the bindings from outside it although its own solution is
+#: empty: a sub-SELECT that projects only unbound variables, and EXISTS after a FILTER, BIND
+#: or OPTIONAL filter has set every outer binding aside (found in review).
+SCOPE_DATA = """
+@prefix : <urn:> .
+:a :p :b . :c :p :d . :a :q :b . :c :q :d . :a :t :b . :a :r :w1 . :c :r :w2 . :x :k :y .
+"""
+
+SCOPE_QUERIES = {
+    "empty sub-select in optional": """SELECT * WHERE {
+        ?s :p ?o OPTIONAL { { SELECT ?z WHERE { ?x :k ?y } } ?s :r ?w } }""",
+    "empty sub-select before optional": """SELECT * WHERE {
+        ?s :p ?o OPTIONAL { { SELECT ?z WHERE { ?x :k ?y } } OPTIONAL { ?s :r ?w } } }""",
+    "exists in bind in optional": """SELECT * WHERE {
+        ?s :p ?o OPTIONAL { BIND (EXISTS { ?s :t ?o } AS ?e) } }""",
+    "exists in bind in group": "SELECT * WHERE { ?s :p ?o { BIND (EXISTS { ?s :t ?o } AS ?e) } }",
+    "not exists in optional filter": """SELECT * WHERE { { ?s :p ?o }
+        { ?s :q ?o OPTIONAL { ?s :q ?o FILTER NOT EXISTS { ?s :t ?o } } } }""",
+    "exists compared in filter": """SELECT * WHERE {
+        ?s :p ?o { FILTER (EXISTS { ?s :t ?o } = true) } }""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCOPE_QUERIES))
+def test_outer_bindings_as_rdflib(name: str) -> None:
+    graph = Graph().parse(data=SCOPE_DATA, format="turtle")
+    assert _same_as_rdflib(graph, "PREFIX : <urn:> " + SCOPE_QUERIES[name])
+
+
 @pytest.fixture(scope="module")
 def small() -> Graph:
     return Graph().parse(data=DATA, format="turtle")
