@@ -106,6 +106,15 @@ def test_missed_and_met_primary(curated: Graph) -> None:
     assert "NCT01363401" in _column(met, "nctId")
 
 
+def test_pipeline_readout_says_its_verdict(curated: Graph) -> None:
+    """A readout as latest event gives the trial's primary-endpoint verdict, not only its date."""
+    rows = result_rows(run_query(curated, "pipeline-status"))
+    tudca = next(r for r in rows if r["therapyLabel"] == "tauroursodeoxycholic acid (TUDCA)")
+    assert tudca["latestDate"] == "2024-03"
+    expected = "TUDCA-ALS (NCT03800524): topline results, primary endpoint missed"
+    assert tudca["latestEvent"] == expected
+
+
 def test_subgroup_claims_after_missed_primary(curated: Graph) -> None:
     """ALSummit's slow-progressor claims come with their press-release source."""
     rows = result_rows(run_query(curated, "subgroup-claims-after-missed-primary"))
