@@ -189,7 +189,7 @@ class _Planner:
         for that context.
         """
         if not row and full:
-            return FrozenBindings(self.context.clone(full), row)
+            return FrozenBindings(self.context.clone(list(full.items())), row)
         return FrozenBindings(self.context, row)
 
     def ebv(self, expr: Any, row: _Row, full: _Row | None = None) -> bool:
