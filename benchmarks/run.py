@@ -1,4 +1,4 @@
-"""Run the als-kg benchmark suite and write the figures, with the machine, to Markdown.
+"""Run the als-kg benchmark suite; print the figures, with the machine, and write them to Markdown.
 
 Per size and per store (rdflib in-memory, the Oxigraph store through rdflib/oxrdflib, raw
 pyoxigraph as the reference limit) it times: load of the N-Triples file, every stored query
@@ -425,6 +425,7 @@ def main(argv: list[str] | None = None) -> None:
             results[size]["persistent"] = json.loads(detail.with_suffix(".json").read_text())
         (args.out.parent / "results.json").write_text(json.dumps(results, indent=1))
         args.out.write_text(report(results, machine(), args.limit), encoding="utf-8")
+    print(args.out.read_text(encoding="utf-8"), end="")  # noqa: T201 - the figures, printed
     print(f"wrote {args.out}", file=sys.stderr)  # noqa: T201
 
 

@@ -21,8 +21,11 @@ def test_benchmark_command_smoke(tmp_path: Path) -> None:
         sys.executable, "-m", "benchmarks.run", "--sizes", "2k", "--limit", "20",
         "--out", str(out), "--data", str(tmp_path / "data"), "--persistent", "2k",
     ]
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=120)
+    done = subprocess.run(
+        command, cwd=ROOT, check=True, capture_output=True, text=True, timeout=120
+    )
     text = out.read_text(encoding="utf-8")
+    assert done.stdout == text  # the command prints the figures it writes
     for expected in ("## Machine", "rdflib Memory", "raw pyoxigraph", "query `trial-results`",
                      "Turtle export", "validation", "peak RSS", "## Targets",
                      "2k: loads into the persistent store"):
