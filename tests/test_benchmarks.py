@@ -119,3 +119,25 @@ def test_report_states_the_persistent_store_target(
     done = 2 if rows is not None else 1
     expected = f"{done} of 2 queries answered, peak {peak:,.0f} MB (RESULTS-10M.md) | {verdict} |"
     assert target.endswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("persistent", "figure", "verdict"),
+    [
+        ({"error": "MemoryError"}, "the check failed: MemoryError", "not met"),
+        (None, "not run (--persistent)", "not measured"),
+    ],
+)
+def test_report_on_a_persistent_check_that_failed_or_did_not_run(
+    persistent: dict[str, str] | None, figure: str, verdict: str
+) -> None:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.run import report
+
+    size: dict[str, object] = {"triples": 10_000_000,
+                               "pyoxigraph": _figures(load=50.0, query=0.005, validate=None)}
+    if persistent is not None:
+        size["persistent"] = persistent
+    lines = report({"10M": size}, {"cores": "2"}, limit=60.0).splitlines()
+    target = next(line for line in lines if line.startswith("| 10M: loads into the persistent"))
+    assert target.endswith(f"| {figure} | {verdict} |")
