@@ -15,8 +15,8 @@ lazily keeps duplicate solutions (rdflib put them in a set, losing SPARQL's mult
 semantics), and an unmatched OPTIONAL with no filter is not evaluated a second time when the
 second evaluation would have the same bindings as the first.
 
-A query with a form or algebra node that is not in :data:`SUPPORTED` (CONSTRUCT, DESCRIBE,
-GRAPH, SERVICE, REDUCED, FROM, initial bindings) is not for this module: :func:`supports`
+A query of another form (CONSTRUCT, DESCRIBE), with FROM, or with a graph-pattern node not
+in :data:`SUPPORTED` (GRAPH, SERVICE, REDUCED) is not for this module: :func:`supports`
 says so, and the caller leaves it to rdflib.
 """
 
@@ -41,10 +41,9 @@ __all__ = [
     "supports",
 ]
 
-#: The algebra nodes this module evaluates (query forms and graph patterns).
+#: The graph-pattern nodes of rdflib's algebra this module evaluates, under SELECT or ASK.
 SUPPORTED = frozenset({
     "AggregateJoin",
-    "AskQuery",
     "BGP",
     "Distinct",
     "Extend",
@@ -55,7 +54,6 @@ SUPPORTED = frozenset({
     "Minus",
     "OrderBy",
     "Project",
-    "SelectQuery",
     "Slice",
     "ToMultiSet",
     "Union",
@@ -87,7 +85,7 @@ def supports(query: Query) -> bool:
     main = query.algebra
     if main.name not in ("SelectQuery", "AskQuery") or main.datasetClause:
         return False
-    return _known(main)
+    return _known(main.p)
 
 
 def _known(node: CompValue) -> bool:

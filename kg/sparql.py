@@ -47,8 +47,9 @@ def sparql(graph: Graph, text: str) -> Result:
     (through oxrdflib a 5,000-row answer at 1M triples took 2.8 times the query alone).
     On rdflib's own stores, the parsed query is kept for the next call with the same text
     (rdflib takes 20 to 80 ms to parse a stored query, often longer than running it), and
-    :mod:`kg.engine` evaluates it as rdflib would, two to three times faster; what it does
-    not support (CONSTRUCT, DESCRIBE, GRAPH, FROM, SERVICE) runs on rdflib's engine. On a
+    :mod:`kg.engine` evaluates it as rdflib would, up to about three times faster on the
+    heavier stored queries; what it does not support (CONSTRUCT, DESCRIBE, GRAPH, FROM,
+    SERVICE, REDUCED) runs on rdflib's engine. On a
     SPARQL server, the server runs it.
 
     :param graph: the graph

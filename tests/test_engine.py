@@ -236,3 +236,21 @@ def test_kg_sparql_uses_the_engine_on_rdflib_memory(
     rows = result_rows(sparql(small, "SELECT ?s WHERE { ?s <urn:ex:next> <urn:ex:c> }"))
     assert rows == [{"s": "urn:ex:b"}]
     assert len(calls) == 1
+
+
+def test_a_store_with_its_own_query_engine_keeps_it(small: Graph) -> None:
+    """A store that answers SPARQL itself gets the query; kg.engine is for rdflib's engine."""
+    from rdflib.plugins.stores.memory import Memory
+
+    asked: list[object] = []
+
+    class Answering(Memory):
+        def query(self, query: object, *args: object, **kwargs: object) -> Result:
+            asked.append(query)
+            raise NotImplementedError  # then rdflib's own engine, as Graph.query does
+
+    graph = Graph(store=Answering())
+    graph += small
+    rows = result_rows(sparql(graph, "SELECT ?s WHERE { ?s <urn:ex:next> <urn:ex:c> }"))
+    assert rows == [{"s": "urn:ex:b"}]
+    assert len(asked) == 1
