@@ -56,12 +56,12 @@ def therapy_slug(therapy: Node) -> str:
 def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
     """Write the report: ``index.html``, a ``<slug>.html`` per therapy, its pictures, a stylesheet.
 
-    The index lists the pipeline (therapy, sponsor, modality, status, last event), as the stored
-    query ``pipeline-status`` gives it. Each therapy page shows its trials with their
-    primary-endpoint verdicts and results, its regulatory timeline (a chart and a table;
-    planned events are marked "planned"), its evidence picture, the claims sources disagree on
-    (in a box of their own) and every source as a link. The pages need no network: no scripts,
-    no web fonts, only local images and one stylesheet.
+    The index lists the pipeline (therapy, sponsor, modality, status, last event; status and
+    last event as the stored query ``pipeline-status`` gives them). Each therapy page shows
+    its trials with their primary-endpoint verdicts and results, its regulatory timeline (a
+    chart and a table; planned events are marked "planned"), its evidence picture, the claims
+    sources disagree on (in a box of their own) and every source as a link. The pages need no
+    network: no scripts, no web fonts, only local images and one stylesheet.
 
     The report is built in a temporary folder next to ``out_dir`` and then moved into place,
     replacing any earlier report there.
@@ -134,10 +134,11 @@ def _pipeline(graph: Graph) -> list[dict[str, Any]]:
     """Return the index rows: therapy, brands, developers, modality, status and last event.
 
     Status and latest event are the stored query ``pipeline-status``'s, so the report and a
-    pipeline page built from the query agree. A therapy the query gives more than one row
-    (two modalities, say) gets one index row with the values joined.
+    pipeline page built from the query agree (the query needs a therapy's name, which the
+    shapes require). A therapy the query gives more than one row gets one index row with the
+    values joined. Brands, developers and modality are the therapy's own, sorted.
     """
-    columns = ("developers", "modality", "status", "statusAsOf", "latestDate", "latestEvent")
+    columns = ("status", "statusAsOf", "latestDate", "latestEvent")
     found: dict[str, dict[str, list[str]]] = {}
     for answer in result_rows(run_query(graph, "pipeline-status")):
         values = found.setdefault(str(answer["therapy"]), {})
@@ -153,6 +154,8 @@ def _pipeline(graph: Graph) -> list[dict[str, Any]]:
                 "node": therapy,
                 "label": node_label(graph, therapy),
                 "brands": _joined(graph, therapy, KGO.brandName),
+                "developers": _joined(graph, therapy, KGO.developer),
+                "modality": _joined(graph, therapy, KGO.modality),
                 **{column: ", ".join(values.get(column, [])) for column in columns},
                 "page": f"{therapy_slug(therapy)}.html",
             }
