@@ -166,6 +166,11 @@ def _match(triples: Any, row: _Row, patterns: list[_Pattern]) -> Iterator[_Row]:
         yield from _match(triples, new, rest)
 
 
+def _no_filter(expr: Any) -> bool:
+    """Tell rdflib's stand-in for "no filter" (an OPTIONAL without FILTER) from a filter."""
+    return isinstance(expr, CompValue) and expr.name == "TrueFilter"
+
+
 def _compatible(a: _Row, b: _Row) -> bool:
     return all(a[key] == b[key] for key in a.keys() & b.keys())
 
@@ -191,7 +196,7 @@ class _Planner:
         return FrozenBindings(self.context, row)
 
     def ebv(self, expr: Any, row: _Row, full: _Row | None = None) -> bool:
-        if isinstance(expr, CompValue) and expr.name == "TrueFilter":
+        if _no_filter(expr):
             return True
         return bool(_ebv(expr, self.frozen(row, full)))
 
@@ -255,7 +260,7 @@ class _Planner:
     def _LeftJoin(self, node: CompValue) -> _Plan:  # noqa: N802
         left, right, expr = self.plan(node.p1), self.plan(node.p2), node.expr
         left_vars = node.p1._vars
-        no_filter = isinstance(expr, CompValue) and expr.name == "TrueFilter"
+        no_filter = _no_filter(expr)
 
         def run(row: _Row) -> Iterator[_Row]:
             for a in left(row):
