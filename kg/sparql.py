@@ -49,8 +49,7 @@ def sparql(graph: Graph, text: str) -> Result:
     (rdflib takes 20 to 80 ms to parse a stored query, often longer than running it), and
     :mod:`kg.engine` evaluates it as rdflib would, up to about three times faster on the
     heavier stored queries; what it does not support (CONSTRUCT, DESCRIBE, GRAPH, FROM,
-    SERVICE, REDUCED) runs on rdflib's engine. On a
-    SPARQL server, the server runs it.
+    SERVICE, REDUCED) runs on rdflib's engine. On a SPARQL server, the server runs it.
 
     :param graph: the graph
     :param text: the query
