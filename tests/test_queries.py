@@ -39,6 +39,7 @@ FIXTURE_ROWS = {
     "regulatory-events": 3,
     "results-by-measure": 2,
     "sources-for": 2,
+    "sources-needing-canonical-ids": 1,
     "subgroup-claims-after-missed-primary": 1,
     "therapies-by-modality": 1,
     "therapy-timeline": 5,
