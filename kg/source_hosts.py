@@ -88,6 +88,7 @@ COPY_HOSTS: dict[str, str] = {
     "m2pharma.com": _RELEASES,
     "ttm.financial": _RELEASES,
     "secwatch.observer": "mirror of SEC EDGAR filings",
+    "polit-x.de": "aggregator reproducing EU agencies' press releases",
     "reportify.ai": _AI_SUMMARY,
     "platohealth.ai": _AI_SUMMARY,
     "particle.news": _AI_SUMMARY,
