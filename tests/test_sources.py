@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, XSD
+from rdflib.namespace import DCTERMS, PROV, XSD
 
 import kg
 from kg.namespaces import KGO, KGR
@@ -158,3 +158,35 @@ def test_a_citable_paper_gets_no_warning() -> None:
     graph.add((paper, KGO.doi, Literal("10.1000/test")))
     report = kg.validate(graph)
     assert not [v for v in report.violations if v.focus == paper]
+
+
+@pytest.mark.parametrize(
+    ("event", "date", "meeting", "meeting_source"),
+    [
+        (
+            "event-amx0035-chmp-negative-opinion",
+            "2023-06-23",
+            "19-22 June 2023",
+            "src-ema-chmp-highlights-2023-06",
+        ),
+        (
+            "event-amx0035-chmp-reexamination",
+            "2023-10-13",
+            "9-12 October 2023",
+            "src-citeline-albrioza-reexamination",
+        ),
+    ],
+)
+def test_amx0035_chmp_dates_say_which_date_they_are(
+    curated: Graph, event: str, date: str, meeting: str, meeting_source: str
+) -> None:
+    """The two CHMP dates for AMX0035 are the days the opinions were made public; the note says
+    so and names the committee meeting, with the source that gives the meeting's dates."""
+    node = KGR[event]
+    assert curated.value(node, KGO.date) == Literal(date, datatype=XSD.date)
+    note = str(curated.value(node, KGO.curationNote))
+    assert "not the day" in note and "adopted" in note and meeting in note
+    assert (node, PROV.wasDerivedFrom, KGR[meeting_source]) in curated
+    said = " ".join(str(c) for c in curated.objects(KGR[meeting_source], RDFS.comment))
+    said += str(curated.value(KGR[meeting_source], DCTERMS.title))
+    assert meeting.split()[0] in said
