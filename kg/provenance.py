@@ -44,10 +44,11 @@ def source_kind(graph: Graph, source: Node) -> str | None:
 
 
 def source_url(graph: Graph, source: Node) -> str | None:
-    """Return the address a source was read at (``kgo:url``), or None.
+    """Return a source's own address (``kgo:url``: the document, not the copy read), or None.
 
-    A source read at several addresses gives the first in sorted order, so pages and tables
-    built from it do not change from run to run.
+    The copy that was read, where it differs, is ``kgo:copyReadAt``. A source with several
+    addresses gives the first in sorted order, so pages and tables built from it do not change
+    from run to run.
 
     >>> from kg.io import load_curated
     >>> from kg.namespaces import KGR
