@@ -50,3 +50,73 @@ def test_valor_primary_result_is_on_a_prespecified_subgroup(graph: Graph) -> Non
     assert (result, KGO.pValue, Literal("0.97", datatype=XSD.decimal)) in graph
     everyone = KGR["NCT02623699-pop-all"]
     assert (everyone, KGO.populationKind, KGO.OverallPopulation) in graph
+
+
+def test_alsummit_result_time_point_agrees_with_its_endpoint(graph: Graph) -> None:
+    """Every ALSummit result with its own time point is of an endpoint at that time point."""
+    trial = KGR["NCT04745299"]
+    checked = 0
+    for result in graph.objects(trial, KGO.result):
+        time_point = graph.value(result, KGO.timePoint)
+        if time_point is None:
+            continue
+        for endpoint in graph.objects(result, KGO.ofEndpoint):
+            assert graph.value(endpoint, KGO.timePoint) == time_point, (result, endpoint)
+            checked += 1
+    assert checked >= 4
+    # Group 2's slow-progressor CAFS (24.78 vs 17.92) is reported at month 6, which is not
+    # Group 2's pre-specified month-12 primary endpoint.
+    g2 = KGR["NCT04745299-res-slow-cafs-g2"]
+    endpoint = graph.value(g2, KGO.ofEndpoint)
+    assert endpoint == KGR["NCT04745299-ep-cafs-m6-g2"]
+    assert (endpoint, KGO.endpointRole, KGO.NotPreSpecifiedEndpoint) in graph
+    assert (endpoint, KGO.comparison, Literal("Group 2 vs placebo")) in graph
+    assert (trial, KGO.endpoint, endpoint) in graph
+    assert (KGR["NCT04745299-ep-cafs-m12-g2"], KGO.timePoint, Literal("month 12")) in graph
+
+
+def test_lenzumestrocel_phase_2_six_month_result_has_its_own_groups(graph: Graph) -> None:
+    """The six-month result does not reuse the four-month group nodes or their sizes."""
+    m4 = KGR["NCT01363401-res-alsfrsr-m4"]
+    m6 = KGR["NCT01363401-res-alsfrsr-m6"]
+    m4_groups = {graph.value(m4, KGO.treatmentGroup), graph.value(m4, KGO.comparatorGroup)}
+    m6_groups = {graph.value(m6, KGO.treatmentGroup), graph.value(m6, KGO.comparatorGroup)}
+    assert None not in m6_groups
+    assert not m4_groups & m6_groups
+    for group in m6_groups:
+        assert (group, KGO.participants, None) not in graph
+        assert (group, KGO.groupArm, None) in graph
+    # The four-month sizes stay where the source gives them.
+    assert (KGR["NCT01363401-res-alsfrsr-m4-treated"], KGO.participants, Literal(32)) in graph
+    assert (KGR["NCT01363401-res-alsfrsr-m4-control"], KGO.participants, Literal(27)) in graph
+
+
+@pytest.mark.parametrize(
+    ("source", "doi"),
+    [
+        ("src-oh-2015", "10.5966/sctm.2014-0212"),
+        ("src-oh-2018", "10.1002/ana.25302"),
+        ("src-nam-2022", "10.1186/s13063-022-06327-4"),
+        ("src-nam-2023", "10.3389/fnagi.2023.1148444"),
+    ],
+)
+def test_lenzumestrocel_papers_are_cited_at_doi_org(graph: Graph, source: str, doi: str) -> None:
+    """Each Neuronata-R paper's address is its DOI; a PMC or publisher copy is only the copy."""
+    node = KGR[source]
+    assert (node, KGO.doi, Literal(doi)) in graph
+    assert list(graph.objects(node, KGO.url)) == [URIRef(f"https://doi.org/{doi}")]
+
+
+def test_alsummit_registry_sources_name_clinicaltrials_gov(graph: Graph) -> None:
+    """Every ClinicalTrials.gov source on ALSummit is at the registry; mirrors are copies read."""
+    record = URIRef("https://clinicaltrials.gov/study/NCT04745299")
+    sources = set(graph.subjects(KGO.url, record))
+    assert {
+        KGR["src-ctgov-mirror-nct04745299"],
+        KGR["src-ctgov-snapshot-2026-nct04745299"],
+        KGR["src-clinicaltrialexchange-nct04745299"],
+    } <= sources
+    for source in sources:
+        assert (source, KGO.copyReadAt, None) in graph
+    cris = KGR["src-cris-kct0005954"]
+    assert (cris, KGO.addressIsCopy, Literal(True)) in graph
