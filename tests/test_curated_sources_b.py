@@ -120,3 +120,25 @@ def test_alsummit_registry_sources_name_clinicaltrials_gov(graph: Graph) -> None
         assert (source, KGO.copyReadAt, None) in graph
     cris = KGR["src-cris-kct0005954"]
     assert (cris, KGO.addressIsCopy, Literal(True)) in graph
+
+
+def test_ab10015_primary_result_is_on_a_prespecified_subgroup(graph: Graph) -> None:
+    """AB10015's primary analysis was on normal progressors, a subset, not all randomised."""
+    result = KGR["NCT02588677-res-alsfrsr-w48"]
+    population = graph.value(result, KGO.population)
+    assert population == KGR["NCT02588677-pop-normal"]
+    assert (population, KGO.populationKind, KGO.Subgroup) in graph
+    assert (population, KGO.definition, None) in graph
+    assert (result, KGO.analysisKind, KGO.PreSpecifiedSubgroupAnalysis) in graph
+    assert (result, KGO.pValue, Literal("0.016", datatype=XSD.decimal)) in graph
+    broad = KGR["NCT02588677-pop-broad"]
+    assert (broad, KGO.populationKind, KGO.OverallPopulation) in graph
+
+
+def test_mora_2020_is_cited_by_doi_and_pmid(graph: Graph) -> None:
+    """The AB10015 paper names its DOI and PMID; the TogoWS copy of PubMed is the copy read."""
+    paper = KGR["src-mora-2020"]
+    assert (paper, KGO.doi, Literal("10.1080/21678421.2019.1632346")) in graph
+    assert (paper, KGO.pmid, Literal("31280619")) in graph
+    assert (paper, KGO.url, URIRef("https://doi.org/10.1080/21678421.2019.1632346")) in graph
+    assert (paper, KGO.copyReadAt, URIRef("http://togows.dbcls.jp/entry/ncbi-pubmed/31280619")) in graph
