@@ -142,3 +142,33 @@ def test_mora_2020_is_cited_by_doi_and_pmid(graph: Graph) -> None:
     assert (paper, KGO.pmid, Literal("31280619")) in graph
     assert (paper, KGO.url, URIRef("https://doi.org/10.1080/21678421.2019.1632346")) in graph
     assert (paper, KGO.copyReadAt, URIRef("http://togows.dbcls.jp/entry/ncbi-pubmed/31280619")) in graph
+
+
+def test_nurown_phase_3_paper_is_cited_by_doi_and_pmid(graph: Graph) -> None:
+    """Cudkowicz 2022 names its DOI and PMID; the repository and PMC pages are the copies read."""
+    paper = KGR["src-cudkowicz-2022"]
+    assert (paper, KGO.doi, Literal("10.1002/mus.27472")) in graph
+    assert (paper, KGO.pmid, Literal("34890069")) in graph
+    assert list(graph.objects(paper, KGO.url)) == [URIRef("https://doi.org/10.1002/mus.27472")]
+    assert len(set(graph.objects(paper, KGO.copyReadAt))) == 2
+
+
+@pytest.mark.parametrize(
+    ("source", "nct"),
+    [
+        ("src-meddatax-nct04856982", "NCT04856982"),
+        ("src-agiltrace-nct03280056", "NCT03280056"),
+        ("src-meddatax-nct06973629", "NCT06973629"),
+        ("src-veeva-nct06973629", "NCT06973629"),
+        ("src-medpath-nct03127267", "NCT03127267"),
+        ("src-meddatax-nct03127267", "NCT03127267"),
+    ],
+)
+def test_registry_mirrors_became_copies_of_the_registry_record(
+    graph: Graph, source: str, nct: str
+) -> None:
+    """A registry record read at a mirror names the ClinicalTrials.gov record of a curated trial."""
+    node = KGR[source]
+    assert (node, KGO.url, URIRef(f"https://clinicaltrials.gov/study/{nct}")) in graph
+    assert (node, KGO.copyReadAt, None) in graph
+    assert (None, KGO.nctId, Literal(nct)) in graph
