@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, XSD
+from rdflib.namespace import PROV, RDF, XSD
 
 import kg
 from kg import KGO, KGR
@@ -141,7 +141,8 @@ def test_mora_2020_is_cited_by_doi_and_pmid(graph: Graph) -> None:
     assert (paper, KGO.doi, Literal("10.1080/21678421.2019.1632346")) in graph
     assert (paper, KGO.pmid, Literal("31280619")) in graph
     assert (paper, KGO.url, URIRef("https://doi.org/10.1080/21678421.2019.1632346")) in graph
-    assert (paper, KGO.copyReadAt, URIRef("http://togows.dbcls.jp/entry/ncbi-pubmed/31280619")) in graph
+    togows = URIRef("http://togows.dbcls.jp/entry/ncbi-pubmed/31280619")
+    assert (paper, KGO.copyReadAt, togows) in graph
 
 
 def test_nurown_phase_3_paper_is_cited_by_doi_and_pmid(graph: Graph) -> None:
@@ -172,3 +173,47 @@ def test_registry_mirrors_became_copies_of_the_registry_record(
     assert (node, KGO.url, URIRef(f"https://clinicaltrials.gov/study/{nct}")) in graph
     assert (node, KGO.copyReadAt, None) in graph
     assert (None, KGO.nctId, Literal(nct)) in graph
+
+
+def test_tudca_als_planned_size_revised_by_the_published_protocol(graph: Graph) -> None:
+    """TUDCA-ALS planned 440 at the start; the published protocol (Front Neurol 2022) says 320."""
+    trial = KGR["NCT03800524"]
+    protocol = KGR["src-albanese-2022-protocol"]
+    assert (protocol, KGO.doi, Literal("10.3389/fneur.2022.1009113")) in graph
+    assert (protocol, KGO.url, URIRef("https://doi.org/10.3389/fneur.2022.1009113")) in graph
+    assert (protocol, KGO.sourceKind, KGO.PeerReviewedPaper) in graph
+    planned = [
+        node
+        for node in graph.objects(trial, KGO.enrollment)
+        if (node, KGO.countKind, KGO.PlannedCount) in graph
+    ]
+    assert len(planned) == 1
+    (node,) = planned
+    assert graph.value(node, KGO["count"]) == Literal(320)
+    assert (node, PROV_DERIVED, protocol) in graph
+    claims = {
+        graph.value(claim, RDF.object): claim
+        for claim in graph.subjects(RDF.subject, node)
+        if (claim, RDF.predicate, KGO["count"]) in graph
+    }
+    assert set(claims) == {Literal(440), Literal(320)}
+    original, revised = claims[Literal(440)], claims[Literal(320)]
+    assert (original, KGO.accepted, Literal(False)) in graph
+    assert (revised, KGO.accepted, Literal(True)) in graph
+    assert (revised, PROV_DERIVED, protocol) in graph
+    assert {
+        KGR["src-tudcaeu-first-participant"],
+        KGR["src-alsbe-tudca"],
+        KGR["src-ctgov-nct03800524-2020"],
+    } <= set(graph.objects(original, PROV_DERIVED))
+    # The original claim is older than the revision.
+    assert graph.value(original, KGO.asOf).toPython() < graph.value(revised, KGO.asOf).toPython()
+
+
+def test_elia_2016_is_one_source_with_both_copies_read(graph: Graph) -> None:
+    """The ALS Research Foundation's abstract is a copy of Elia 2016, not a paper of its own."""
+    paper = KGR["src-elia-2016"]
+    assert (paper, KGO.url, URIRef("https://doi.org/10.1111/ene.12664")) in graph
+    copies = {str(copy) for copy in graph.objects(paper, KGO.copyReadAt)}
+    assert any("alsresearchfoundation.org" in copy for copy in copies)
+    assert (KGR["src-alsrf-elia-2016"], None, None) not in graph
