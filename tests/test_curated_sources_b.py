@@ -217,3 +217,23 @@ def test_elia_2016_is_one_source_with_both_copies_read(graph: Graph) -> None:
     copies = {str(copy) for copy in graph.objects(paper, KGO.copyReadAt)}
     assert any("alsresearchfoundation.org" in copy for copy in copies)
     assert (KGR["src-alsrf-elia-2016"], None, None) not in graph
+
+
+@pytest.mark.parametrize(
+    ("source", "doi", "copy_host"),
+    [
+        ("src-oki-2022", "10.1001/jamaneurol.2022.0901", "pmc.ncbi.nlm.nih.gov"),
+        ("src-kaji-2019", "10.1136/jnnp-2018-319294", "47.251.13.51:8081"),
+        ("src-bensimon-1994", "10.1056/NEJM199403033300901", "pubmed.ncbi.nlm.nih.gov"),
+        ("src-lacomblez-1996", "10.1016/S0140-6736(96)91680-3", "kiphub.com"),
+        ("src-miller-2008-riluzole-table", "10.1016/S1474-4422(08)70165-0", "pmc.ncbi.nlm.nih.gov"),
+        ("src-elia-2016", "10.1111/ene.12664", "pmc.ncbi.nlm.nih.gov"),
+    ],
+)
+def test_papers_read_at_a_copy_name_their_doi(
+    graph: Graph, source: str, doi: str, copy_host: str
+) -> None:
+    """A paper read at PMC, PubMed or a mirror is cited at doi.org; the copy is kept apart."""
+    node = KGR[source]
+    assert list(graph.objects(node, KGO.url)) == [URIRef(f"https://doi.org/{doi}")]
+    assert any(copy_host in str(copy) for copy in graph.objects(node, KGO.copyReadAt))
