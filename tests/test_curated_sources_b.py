@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 import kg
 from kg import KGO, KGR
@@ -237,3 +237,51 @@ def test_papers_read_at_a_copy_name_their_doi(
     node = KGR[source]
     assert list(graph.objects(node, KGO.url)) == [URIRef(f"https://doi.org/{doi}")]
     assert any(copy_host in str(copy) for copy in graph.objects(node, KGO.copyReadAt))
+
+
+@pytest.mark.parametrize(
+    ("source", "doi", "pmid"),
+    [
+        ("src-miller-2022", "10.1002/mus.27511", "35098554"),
+        ("src-treg-phase-2a-paper", "10.1212/NXI.0000000000200019", "36038262"),
+        ("src-northwestern-nuedexta-review", "10.1007/s40120-014-0018-5", None),
+    ],
+)
+def test_more_papers_name_their_identifiers(
+    graph: Graph, source: str, doi: str, pmid: str | None
+) -> None:
+    """NP001, Treg and Nuedexta papers: one address, at doi.org; the copies read kept apart."""
+    node = KGR[source]
+    assert (node, KGO.doi, Literal(doi)) in graph
+    if pmid is not None:
+        assert (node, KGO.pmid, Literal(pmid)) in graph
+    assert list(graph.objects(node, KGO.url)) == [URIRef(f"https://doi.org/{doi}")]
+    assert (node, KGO.copyReadAt, None) in graph
+
+
+def test_cytokinetics_release_is_cited_at_cytokinetics(graph: Graph) -> None:
+    """The COURAGE-ALS futility release names Cytokinetics' own address, not ResearchPool's copy."""
+    release = KGR["src-cytokinetics-2023-03-31"]
+    own = "https://ir.cytokinetics.com/news-releases/news-release-details/"
+    (url,) = graph.objects(release, KGO.url)
+    assert str(url).startswith(own)
+    (copy,) = graph.objects(release, KGO.copyReadAt)
+    assert "researchpool.com" in str(copy)
+
+
+def test_copies_left_as_addresses_say_so(graph: Graph) -> None:
+    """Each source in batch B still at a republisher or summary site is flagged and explained."""
+    left = [
+        "src-pr-2025-09-22",
+        "src-pr-2025-05-29",
+        "src-marketscreener-biogen-ec-qalsody",
+        "src-advfn-2023-12-paradigm-topline",
+        "src-checkorphan-pridopidine-als",
+        "src-eisai-launch-2024-11",
+        "src-stocktitan-bcli-phase3b",
+    ]
+    for name in left:
+        node = KGR[name]
+        assert (node, KGO.addressIsCopy, Literal(True)) in graph, name
+        comment = " ".join(str(c) for c in graph.objects(node, RDFS.comment))
+        assert "found" in comment and "searched" in comment, name
