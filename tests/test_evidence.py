@@ -33,7 +33,7 @@ def test_tofersen_approval_reaches_valor_nfl_result_and_its_source(curated: Grap
 def test_source_rows_carry_the_address(curated: Graph) -> None:
     rows = evidence_chain(curated, APPROVAL)
     urls = {row["url"] for row in rows if row["relation"] == "derived from"}
-    nejm = "https://healthadviserpro.com/trial-of-antisense-oligonucleotide-tofersen-for-sod1-als-nejm/"
+    nejm = "https://doi.org/10.1056/NEJMoa2204705"
     assert nejm in urls
     assert all(row["url"] is None for row in rows if row["relation"] != "derived from")
 
