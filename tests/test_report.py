@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from kg.cli import main
+from kg.errors import KgError
 from kg.io import load_curated
 from kg.report import MARKER_FILE, authorisations, build_report, glossary, therapy_slug
 from kg.sparql import result_rows, run_query
@@ -116,7 +117,8 @@ def test_index_lists_every_therapy_with_its_page(site: Path) -> None:
     assert "lenzumestrocel.html" in pages and "tofersen.html" in pages
     assert all((site / page).is_file() for page in pages)
     text = _words(index)
-    for header in ("Therapy", "Sponsor", "Modality", "Status", "Approved / withdrawn", "Last event"):
+    headers = ("Therapy", "Sponsor", "Modality", "Status", "Approved / withdrawn", "Last event")
+    for header in headers:
         assert header in text
     assert "CorestemChemon" in text
 
@@ -330,7 +332,7 @@ def test_a_file_added_to_a_report_folder_is_kept(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build_report(_tofersen_only(), out)
     (out / "notes.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(Exception, match="notes.txt"):
+    with pytest.raises(KgError, match=r"notes\.txt"):
         build_report(_tofersen_only(), out)
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert (out / "tofersen.html").is_file()
