@@ -50,7 +50,9 @@ const wide = [];
 for (const el of document.querySelectorAll("header, main, footer, main *, header *")) {
   if (el.closest(".scroll")) continue;
   const box = el.getBoundingClientRect();
-  if (box.width > 0 && box.right > width + 1) wide.push(el.tagName + " " + (el.id || el.className) + " " + Math.round(box.right));
+  if (box.width > 0 && box.right > width + 1) {
+    wide.push(`${el.tagName} ${el.id || el.className} ${Math.round(box.right)}`);
+  }
 }
 return {scrollWidth: document.scrollingElement.scrollWidth, width: width, wide: wide.slice(0, 10)};
 """
