@@ -518,13 +518,13 @@ def _therapy_page(
             }
             for item in items
         ],
-        "evidence_steps": _evidence_steps(graph, therapy),
+        "evidence_steps": _evidence_steps(graph, therapy, numbering),
         "conflicts": _conflicts(conflicts, nodes, numbering),
         "sources": numbering.entries,
     }
 
 
-def _evidence_steps(graph: Graph, therapy: Node) -> list[dict[str, Any]]:
+def _evidence_steps(graph: Graph, therapy: Node, numbering: _Numbering) -> list[dict[str, Any]]:
     """Return the evidence picture in words: each event and what it rests on, with sources."""
     from kg.evidence import evidence_graph
 
@@ -536,10 +536,12 @@ def _evidence_steps(graph: Graph, therapy: Node) -> list[dict[str, Any]]:
         rests = [
             {
                 "label": chain.nodes[child].get("label", child),
-                "sources": sorted(
-                    chain.nodes[leaf].get("label", leaf)
-                    for leaf in chain.successors(child)
-                    if chain.nodes[leaf].get("kind") == "Source"
+                "sources": numbering.marks(
+                    [
+                        URIRef(leaf)
+                        for leaf in chain.successors(child)
+                        if chain.nodes[leaf].get("kind") == "Source"
+                    ]
                 ),
             }
             for child in chain.successors(node)
