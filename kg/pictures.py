@@ -12,6 +12,7 @@ import datetime
 import os
 import tempfile
 import textwrap
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import matplotlib
@@ -20,7 +21,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import FancyArrowPatch, Patch
 from rdflib import Graph
 from rdflib.term import Node
 
@@ -48,7 +49,13 @@ _WRAP = 34  # characters a line in the evidence picture's boxes
 _LINE = 0.19  # inches a line of 8.5 pt text takes, with its spacing
 
 
-def evidence_svg(graph: Graph, therapy: str | Node, path: str | os.PathLike[str]) -> Path | None:
+def evidence_svg(
+    graph: Graph,
+    therapy: str | Node,
+    path: str | os.PathLike[str],
+    *,
+    source_numbers: Mapping[str, int] | None = None,
+) -> Path | None:
     """Draw a therapy's (or one event's) evidence chain as SVG: events, evidence, sources.
 
     Regulatory events are on the left, the trials and results they rest on in the middle,
@@ -56,9 +63,14 @@ def evidence_svg(graph: Graph, therapy: str | Node, path: str | os.PathLike[str]
     events are drawn hollow with a dashed outline. Labels are wrapped onto as many lines as
     they need. With no regulatory event there is nothing to draw: no file, and None.
 
+    Given ``source_numbers`` (a source IRI's number in a page's Sources list), the sources
+    are not drawn as boxes: each trial or result box ends with its sources' numbers
+    (``sources [3] [7]``), so the picture has far fewer crossing links and matches the page.
+
     :param graph: the graph
     :param therapy: a therapy or an event, as for :func:`kg.evidence.events_of`
     :param path: the SVG file to write (replaced atomically)
+    :param source_numbers: the page's numbers of the sources, to show them as numbers
     :returns: the path written, or None when there was nothing to draw
 
     >>> import tempfile
@@ -72,8 +84,17 @@ def evidence_svg(graph: Graph, therapy: str | Node, path: str | os.PathLike[str]
     chain = evidence_graph(graph, therapy)
     if chain.number_of_nodes() == 0:
         return None
+    notes: dict[str, str] = {}
+    if source_numbers is not None:
+        chain = _numbered_sources(chain, source_numbers, notes)
     columns = _ordered_columns(chain)
-    lines = {node: _wrap(_node_text(chain, node)) for node in chain.nodes}
+    last = max(layer for layer, nodes in enumerate(columns) if nodes)
+    width = {0: 60, 1: 48}.get(last, _WRAP)  # fewer columns, wider boxes
+    lines = {
+        node: _wrap(_node_text(chain, node), width)
+        + (f"\n{notes[node]}" if node in notes else "")
+        for node in chain.nodes
+    }
     heights = {node: len(text.split("\n")) * _LINE + 0.16 for node, text in lines.items()}
     gap = 0.14
     column_heights = [sum(heights[node] + gap for node in nodes) for nodes in columns]
@@ -81,7 +102,7 @@ def evidence_svg(graph: Graph, therapy: str | Node, path: str | os.PathLike[str]
     figure = Figure(figsize=(WIDTH, total + 0.9))
     axes = figure.add_axes((0.0, 0.0, 1.0, total / (total + 0.9)))
     axes.set_axis_off()
-    axes.set_xlim(-0.5, 2.5)
+    axes.set_xlim(-0.5, last + 0.5)
     axes.set_ylim(total, 0.0)
     positions: dict[str, tuple[float, float]] = {}
     for layer, nodes in enumerate(columns):
@@ -91,7 +112,24 @@ def evidence_svg(graph: Graph, therapy: str | Node, path: str | os.PathLike[str]
             y += heights[node] + gap
     for start, end in sorted(chain.edges):
         (x1, y1), (x2, y2) = positions[start], positions[end]
-        axes.plot([x1, x2], [y1, y2], color="#9a9a9a", linewidth=0.8, zorder=1)
+        if x1 != x2:
+            axes.plot([x1, x2], [y1, y2], color="#9a9a9a", linewidth=0.8, zorder=1)
+            continue
+        # Two nodes of one column (a precedent cited, a trial's result): a curve on the
+        # column's outer side, clear of the boxes between them.
+        outward = -1.0 if x1 < last / 2 or last == 0 else 1.0
+        bend = -0.8 * outward * (1.0 if y2 > y1 else -1.0)
+        axes.add_patch(
+            FancyArrowPatch(
+                (x1, y1),
+                (x2, y2),
+                connectionstyle=f"arc3,rad={bend}",
+                arrowstyle="-",
+                color="#9a9a9a",
+                linewidth=0.8,
+                zorder=1,
+            )
+        )
     for node in sorted(chain.nodes):
         data = chain.nodes[node]
         planned = data.get("status") == "planned"
@@ -276,23 +314,51 @@ def _node_text(chain: nx.DiGraph[str], node: str) -> str:
     return f"{data.get('label', node)}{planned}"
 
 
-def _wrap(text: str) -> str:
+def _wrap(text: str, width: int = _WRAP) -> str:
     """Wrap a label onto as many lines as it needs; nothing is cut."""
-    return "\n".join(textwrap.wrap(text, width=_WRAP, break_long_words=True)) or text
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=True)) or text
+
+
+def _mean_place(
+    neighbours: Iterable[str], place: Mapping[str, int], node: str
+) -> tuple[float, str]:
+    """Return the mean place of a node's neighbours in the next column (last if none)."""
+    found = [place[other] for other in neighbours if other in place]
+    return (sum(found) / len(found) if found else float(len(place)), node)
+
+
+def _numbered_sources(
+    chain: nx.DiGraph[str], numbers: Mapping[str, int], notes: dict[str, str]
+) -> nx.DiGraph[str]:
+    """Return the chain without its source nodes; note each node's source numbers instead."""
+    sources = [node for node in chain.nodes if chain.nodes[node].get("kind") == "Source"]
+    for node in chain.nodes:
+        cited = sorted(
+            {numbers[child] for child in chain.successors(node) if child in numbers}
+        )
+        if cited and node not in sources:
+            notes[node] = "sources " + " ".join(f"[{number}]" for number in cited)
+    kept = chain.copy()
+    kept.remove_nodes_from(sources)
+    return kept
 
 
 def _ordered_columns(chain: nx.DiGraph[str]) -> list[list[str]]:
     """Put nodes in three columns, each ordered by its neighbours' places to the left.
 
-    Events are sorted by label; a trial or result goes where the events resting on it sit
-    (the mean of their places), a source where the evidence it supports sits. This keeps
-    most links from crossing.
+    A trial or result goes where the events resting on it sit (the mean of their places),
+    then each event where what it rests on sits, then the middle column again, and a source
+    where the evidence it supports sits. This keeps most links from crossing.
     """
     columns: list[list[str]] = [[], [], []]
     for node in chain.nodes:
         columns[_LAYERS.get(chain.nodes[node].get("kind", ""), 1)].append(node)
     columns[0].sort(key=lambda node: (str(chain.nodes[node].get("label", "")), node))
-    for layer in (1, 2):
+    for layer in (1, 0, 1, 2):
+        if layer == 0:  # events again, by where what they rest on sits: fewer crossings
+            place = {node: index for index, node in enumerate(columns[1])}
+            columns[0].sort(key=lambda node: _mean_place(chain.successors(node), place, node))
+            continue
         place = {node: index for index, node in enumerate(columns[layer - 1])}
 
         def centre(node: str, place: dict[str, int] = place) -> tuple[float, str, str]:

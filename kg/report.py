@@ -294,19 +294,25 @@ def _write_site(graph: Graph, folder: Path) -> list[str]:
     for row in pipeline:
         therapy = row["node"]
         slug = therapy_slug(therapy)
-        pictures = {}
-        for name, draw in (("timeline", timeline_svg), ("evidence", evidence_svg)):
-            picture = draw(graph, therapy, folder / f"{slug}-{name}.svg")
-            if picture is not None:
-                written.append(picture.name)
-                pictures[name] = picture.name
+        page = _therapy_page(graph, therapy, row, conflicts)
+        numbers = {str(entry["node"]): n for n, entry in enumerate(page["sources"], start=1)}
+        drawn = (
+            timeline_svg(graph, therapy, folder / f"{slug}-timeline.svg"),
+            evidence_svg(graph, therapy, folder / f"{slug}-evidence.svg", source_numbers=numbers),
+        )
+        pictures = {
+            name: picture.name
+            for name, picture in zip(("timeline", "evidence"), drawn, strict=True)
+            if picture is not None
+        }
+        written.extend(pictures.values())
         _render(
             environment,
             "therapy.html.j2",
             folder / f"{slug}.html",
             terms,
             **common,
-            **_therapy_page(graph, therapy, row, conflicts),
+            **page,
             pictures=pictures,
         )
         written.append(f"{slug}.html")

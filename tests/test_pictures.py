@@ -94,3 +94,20 @@ def test_same_picture_same_bytes(curated: Graph, tmp_path: Path) -> None:
     two = evidence_svg(curated, KGR["tofersen"], tmp_path / "b.svg")
     assert one is not None and two is not None
     assert one.read_bytes() == two.read_bytes()
+
+
+def test_sources_as_page_numbers(curated: Graph, tmp_path: Path) -> None:
+    """Given the page's numbers, sources are numbers in their evidence's box, not boxes."""
+    from kg.evidence import evidence_graph
+
+    chain = evidence_graph(curated, KGR["tofersen"])
+    sources = sorted(n for n, d in chain.nodes(data=True) if d.get("kind") == "Source")
+    numbers = {iri: index for index, iri in enumerate(sources, start=1)}
+    path = evidence_svg(curated, KGR["tofersen"], tmp_path / "e.svg", source_numbers=numbers)
+    assert path is not None
+    text = " ".join(_texts(path))
+    assert "source document" not in text
+    for node in chain.nodes:
+        cited = sorted(numbers[s] for s in chain.successors(node) if s in numbers)
+        if cited:
+            assert "sources " + " ".join(f"[{n}]" for n in cited) in text, node
