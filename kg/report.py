@@ -458,9 +458,6 @@ class _Numbering:
         self.graph = graph
         self.entries = sources
         self.numbers = {entry["node"]: index for index, entry in enumerate(sources, start=1)}
-        self.by_url: dict[str, int] = {}
-        for entry in sources:
-            self.by_url.setdefault(entry["url"], self.numbers[entry["node"]])
 
     def marks(self, sources: list[Node]) -> list[dict[str, Any]]:
         """Return the markers of sources, each its entry number and title, in number order."""
@@ -483,7 +480,13 @@ class _Numbering:
         nodes = [
             source
             for url in urls
-            for source in sorted(self.graph.subjects(KGO.url, URIRef(url)), key=str)[:1]
+            for source in sorted(
+                {
+                    *self.graph.subjects(KGO.url, URIRef(url)),
+                    *self.graph.subjects(KGO.url, Literal(url)),
+                },
+                key=lambda node: (node not in self.numbers, str(node)),
+            )[:1]
         ]
         return self.marks(nodes)
 
