@@ -78,7 +78,11 @@ def evidence_svg(
     >>> folder = Path(tempfile.mkdtemp())
     >>> evidence_svg(load_curated(), "tofersen", folder / "e.svg").read_text()[:5]
     '<?xml'
-    >>> evidence_svg(Graph(), "urn:nothing", folder / "none.svg") is None
+    >>> from kg.namespaces import KGO
+    >>> from rdflib import RDF, URIRef
+    >>> alone = Graph()
+    >>> _ = alone.add((URIRef("urn:x"), RDF.type, KGO.Therapy))
+    >>> evidence_svg(alone, URIRef("urn:x"), folder / "none.svg") is None
     True
     """
     chain = evidence_graph(graph, therapy)

@@ -26,7 +26,7 @@ from kg.pictures import evidence_svg, timeline_svg
 from kg.provenance import source_kind, source_url, sources_of
 from kg.sparql import result_rows, run_query
 from kg.stores import triple_count
-from kg.timeline import timeline, verdict_text
+from kg.timeline import TimelineItem, timeline, verdict_text
 
 __all__ = [
     "MARKER_FILE",
@@ -516,21 +516,32 @@ def _therapy_page(
             if item.kind == "event"
         ],
         "timeline_items": [
-            {
-                "when": item.when,
-                "kind": item.kind,
-                "label": item.label,
-                "detail": item.detail,
-                "planned": item.planned,
-                "estimated": item.estimated,
-                "end": "" if item.end is None else item.end.isoformat(),
-            }
+            {"when": item.when, "kind": item.kind, "words": _timeline_words(item)}
             for item in items
         ],
         "evidence_steps": _evidence_steps(graph, therapy, numbering),
         "conflicts": _conflicts(conflicts, nodes, numbering),
         "sources": numbering.entries,
     }
+
+
+def _timeline_words(item: TimelineItem) -> str:
+    """Say a timeline item in words, for the picture's text alternative.
+
+    >>> import datetime
+    >>> day = datetime.date(2023, 3, 31)
+    >>> _timeline_words(TimelineItem("urn:t", "readout", "X", day, detail="missed", when="2023"))
+    '2023: X read out: missed'
+    """
+    if item.kind == "trial":
+        until = f", until {item.end.isoformat()}" if item.end else ""
+        estimated = " (dates partly estimated)" if item.estimated else ""
+        return f"{item.when}: {item.label} started{until}{estimated}"
+    if item.kind == "readout":
+        return f"{item.when}: {item.label} read out: {item.detail}"
+    planned = "planned: " if item.planned else ""
+    kind = f" ({item.detail})" if item.detail else ""
+    return f"{item.when}: {planned}{item.label}{kind}"
 
 
 def _evidence_steps(graph: Graph, therapy: Node, numbering: _Numbering) -> list[dict[str, Any]]:
