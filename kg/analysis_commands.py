@@ -158,15 +158,20 @@ def unsourced_command(fmt: Format, store: str) -> None:
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The folder to write the site into (replaced if it exists).",
+    help=(
+        "The folder to write the site into: new, empty, or one kg report wrote before "
+        "(it is then replaced). A folder holding other files is refused, untouched."
+    ),
 )
 @store_option
 def report_command(out_dir: Path, store: str) -> None:
     """Build a static HTML report of the pipeline: an index and one page per therapy.
 
-    Each therapy page shows its trials and results, a regulatory timeline chart, an evidence
-    picture, conflicting claims and every source as a link. It works offline: open
-    index.html in a browser.
+    Each therapy page shows its trials (pre-specified results first, post hoc and subgroup
+    analyses apart), where it is approved, a regulatory timeline, an evidence picture,
+    conflicting claims, its sources as a numbered list the [n] markers point to, and a
+    glossary of its abbreviations. It works offline: open index.html in a browser.
+    Exit code 2 when the folder holds files kg report did not write.
 
     \b
     Example:
