@@ -120,3 +120,5 @@ def check_xml(
         parser.Parse(content, True)
     except expat.ExpatError:
         pass  # the XML parser proper reports it, with its line
+    except LookupError as error:  # <?xml encoding="..."?> that Python does not know
+        raise InputError(source, f"XML in an unknown encoding: {error}", line=1) from None
