@@ -13,10 +13,13 @@ a netrc file (``$NETRC``, else ``~/.netrc``)   the ``machine`` entry for the ser
 =============================================  ===========================================
 
 A user name and password are sent only once the server has asked for them (its ``401``
-answer names Basic or Digest); later requests to the same server answer that challenge at
-once, so a push uploads its triples once. Credentials go in no URL, no message and no log:
-errors name the server, the user and where the credentials came from, never the secret.
-They are not sent on to another server when a request is redirected.
+answer names Basic or Digest). Before a request with a body (an upload, an update), a
+bodiless GET learns the challenge and checks the credentials, since a server refusing an
+upload hangs up before reading it; the upload then answers the challenge at once.
+
+Credentials go in no URL, no message and no log: errors name the server, the user and where
+the credentials came from, never the secret. They are not sent on to another server when a
+request is redirected.
 """
 
 from __future__ import annotations

@@ -35,9 +35,10 @@ from tests.test_stores import cases, comparable, example_parameters
 pytest.importorskip("pyoxigraph")
 
 #: Stored queries whose rows Virtuoso 7.2 gives differently from the SPARQL 1.1 answer that
-#: rdflib and Oxigraph agree on (Virtuoso's deviations, not kg's): BOUND() comes back as 0/1,
-#: an OPTIONAL sub-SELECT grouped over a property path is left unbound or drops rows, and a
-#: tie in the "latest event" is broken differently.
+#: rdflib and Oxigraph agree on (seen, not all explained): approved-therapies gets BOUND() as
+#: 0/1 and no ?sources from its OPTIONAL grouped sub-select; results-by-measure, with the same
+#: kind of sub-select, gives 1 row of 34; pipeline-status names another latestEvent for
+#: tofersen (MIN over the labels of the events on the latest date).
 VIRTUOSO_DIVERGES = {
     ("approved-therapies", False),
     ("pipeline-status", False),
@@ -168,9 +169,7 @@ def test_server_killed_midway_leaves_previous_graph(
     monkeypatch.setattr(kg.remote.endpoints, "request", original)
     server.start()  # the same folder: what the server had committed before it died
     assert server.count(DEFAULT_GRAPH) == before
-    assert server.graphs() <= {DEFAULT_GRAPH} | {
-        g for g in server.graphs() if g.startswith("urn:x-kg-push:") and server.kind == "virtuoso"
-    }
+    assert server.graphs() == {DEFAULT_GRAPH}  # nor a temporary graph half-filled
 
 
 def test_cli_push_then_query(server: SparqlServer, runner: CliRunner) -> None:
