@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import gzip
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,22 @@ XML_RECORD = FIXTURES / "hostile-sources" / "NCT04414345.xml"
 TURTLE = Path(__file__).resolve().parent.parent / "data" / "astrorx.ttl"
 
 Record = dict[str, Any]
+
+
+def shared_dir() -> Path | None:
+    """The project's shared/ folder: beside the checkout (as on CI), else ``$KG_SHARED_DIR``."""
+    root = Path(__file__).resolve().parent.parent
+    for candidate in (root.parent / "shared", Path(os.environ.get("KG_SHARED_DIR") or root)):
+        if (candidate / "data" / "ctgov").is_dir():
+            return candidate
+    return None
+
+
+def real_records(suffix: str) -> list[Path]:
+    """Every real registry record in shared/ with that suffix, or the copies in tests/fixtures."""
+    shared = shared_dir()
+    found = sorted(shared.glob(f"data/ctgov*/**/*{suffix}")) if shared else []
+    return found or [JSON_RECORD if suffix == ".json" else XML_RECORD]
 
 
 def _json(record: Any) -> bytes:

@@ -35,7 +35,7 @@ from kg.io import load_curated, read_graph
 from kg.queries import default_registry
 from kg.server import make_server
 from kg.sparql import result_rows, run_query
-from tests.hostile_cases import HOSTILE, JSON_RECORD, XML_RECORD
+from tests.hostile_cases import HOSTILE, real_records
 
 FUZZ = settings(
     max_examples=40,
@@ -53,6 +53,20 @@ _WORK = Path(tempfile.mkdtemp(prefix="kg-fuzz-"))
 
 def test_at_least_100_cases() -> None:
     assert len(CASES) >= 100, len(CASES)
+
+
+def test_fixtures_are_what_the_generator_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The regression files are the generator's, byte for byte (none edited by hand or lost)."""
+    import tests.hostile_cases as hostile
+
+    monkeypatch.setattr(hostile, "HOSTILE", tmp_path)
+    assert hostile.write_all() == len(CASES)
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert made == [p.relative_to(HOSTILE) for p in CASES]
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (HOSTILE / name).read_bytes(), name
 
 
 def unpacked(case: Path, into: Path) -> Path:
@@ -154,8 +168,9 @@ def test_cli_keeps_an_old_output_when_refusing(tmp_path: Path, runner: CliRunner
 
 # --- hypothesis: mutated registry records ---------------------------------------------------
 
-_RECORD = json.loads(JSON_RECORD.read_text())
-_XML = XML_RECORD.read_bytes()
+#: The real records the properties mutate: all of shared/data/ctgov*/ where it is there.
+_RECORDS = [json.loads(path.read_text()) for path in real_records(".json")]
+_XMLS = [path.read_bytes() for path in real_records(".xml")]
 
 odd_values = st.recursive(
     st.none()
@@ -203,7 +218,7 @@ def _mangle_bytes(draw: st.DrawFn, data: bytes) -> bytes:
 
 @st.composite
 def mutated_json(draw: st.DrawFn) -> bytes:
-    record = copy.deepcopy(_RECORD)
+    record = copy.deepcopy(draw(st.sampled_from(_RECORDS)))
     for _ in range(draw(st.integers(1, 4))):
         places = _places(record, [])
         if not places:
@@ -228,7 +243,7 @@ def mutated_json(draw: st.DrawFn) -> bytes:
 
 @st.composite
 def mutated_xml(draw: st.DrawFn) -> bytes:
-    data = _XML
+    data = draw(st.sampled_from(_XMLS))
     for _ in range(draw(st.integers(1, 3))):
         action = draw(
             st.sampled_from(["truncate", "insert", "delete", "duplicate", "entity", "nest"])
