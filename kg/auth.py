@@ -204,6 +204,18 @@ def answer_challenge(request: Request, headers: Message, credentials: Credential
     :param credentials: what to answer with
     :returns: True if the request should be sent again; False if there is nothing to answer
         with (no credentials, or a scheme other than Basic and Digest)
+
+    >>> from email.message import Message
+    >>> from urllib.request import Request
+    >>> refused = Message()
+    >>> refused["WWW-Authenticate"] = 'Basic realm="kg"'
+    >>> r = Request("http://127.0.0.1:9/update")
+    >>> answer_challenge(r, refused, Credentials(user="ann", password="pw", origin="doc"))
+    True
+    >>> r.unredirected_hdrs["Authorization"]
+    'Basic YW5uOnB3'
+    >>> answer_challenge(r, refused, None)
+    False
     """
     if credentials is None or credentials.token is not None or credentials.user is None:
         return False
