@@ -407,10 +407,16 @@ def push_command(endpoint: str, graph_iri: str, store: str, timeout: float) -> N
     SPARQL update only when the server holds them all, so a failed push leaves the
     server's previous graph as it was.
 
+    Credentials (HTTP Basic, Digest or a bearer token) come from KG_SPARQL_USER and
+    KG_SPARQL_PASSWORD, KG_SPARQL_TOKEN, or the host's entry in ~/.netrc ($NETRC), never
+    from the command line; no message shows them.
+
     \b
     Example:
         kg push --endpoint http://127.0.0.1:7878
         kg push --endpoint http://127.0.0.1:7878 --graph https://example.org/als
+        KG_SPARQL_USER=dba KG_SPARQL_PASSWORD=... kg push --endpoint \\
+            http://h:8890/sparql,http://h:8890/sparql-auth,http://h:8890/sparql-graph-crud-auth
         kg query trial-results -p trial=ALSummit \\
             --store 'sparql:http://127.0.0.1:7878/query?default-graph-uri=https://w3id.org/als-kg/graph'
     """

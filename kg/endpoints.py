@@ -15,6 +15,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.query import Result
 from rdflib.term import BNode
 
+from kg import auth
 from kg.errors import KgError
 
 __all__ = [
@@ -77,6 +78,12 @@ class Endpoint:
             )
         for url in urls:
             parts = urlsplit(url)
+            if "@" in parts.netloc:  # user:password@host: secrets on the command line
+                raise EndpointError(
+                    f"{_without_userinfo(url)!r}: credentials do not go in the URL; set "
+                    f"{auth.USER_VARIABLE} and {auth.PASSWORD_VARIABLE}, or "
+                    f"{auth.TOKEN_VARIABLE}, or use ~/.netrc"
+                )
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise EndpointError(f"{url!r} is not an http(s) URL of a SPARQL endpoint")
         query, graph = _split_graph(urls[0])
@@ -134,30 +141,89 @@ def request(
     """
     prepared = Request(url, data=data, headers=headers or {}, method=method)  # noqa: S310
     shown = url.split("?", 1)[0]  # messages name the endpoint, not the query or graph sent
+    credentials = auth.credentials_for(url)
+    if data and auth.answers_challenges(credentials):
+        _learn_challenge(url, credentials, timeout)  # not with the body: servers hang up
+    auth.prepare(prepared, credentials)
     try:
-        with urlopen(prepared, timeout=timeout) as answer:  # noqa: S310 - http(s) checked
-            content_type = answer.headers.get_content_type()
-            return content_type, answer.read()
+        try:
+            return _send(prepared, timeout)
+        except HTTPError as error:
+            if error.code != 401 or not auth.answer_challenge(prepared, error.headers, credentials):
+                raise
+            error.close()
+        return _send(prepared, timeout)  # once more, answering the server's challenge
     except HTTPError as error:
         body = error.read().decode("utf-8", "replace").strip()
         first = body.splitlines()[0][:300] if body else error.reason
+        if error.code == 401:
+            first = _unauthorized(credentials)
         raise EndpointError(
             f"the SPARQL endpoint {shown} answered HTTP {error.code} {error.reason}: {first}"
         ) from error
     except TimeoutError as error:
         raise _timed_out(shown, timeout) from error
     except URLError as error:
-        if isinstance(error.reason, TimeoutError | socket.timeout):
-            raise _timed_out(shown, timeout) from error
-        reason = getattr(error.reason, "strerror", None) or str(error.reason)
-        raise EndpointError(
-            f"cannot reach the SPARQL endpoint {shown}: {reason.lower()} (is the server running?)"
-        ) from error
+        if data and isinstance(error.reason, ConnectionError):  # hung up on the upload: why?
+            _learn_challenge(url, credentials, timeout)  # raises if it wants credentials
+        raise _unreachable(shown, error, timeout) from error
     except (ConnectionError, OSError) as error:  # reset or closed while talking
         reason = error.strerror or str(error) or type(error).__name__
         raise EndpointError(
             f"the SPARQL endpoint {shown} broke off the connection: {reason}"
         ) from error
+
+
+def _unreachable(shown: str, error: URLError, timeout: float) -> EndpointError:
+    if isinstance(error.reason, TimeoutError | socket.timeout):
+        return _timed_out(shown, timeout)
+    reason = getattr(error.reason, "strerror", None) or str(error.reason)
+    return EndpointError(
+        f"cannot reach the SPARQL endpoint {shown}: {reason.lower()} (is the server running?)"
+    )
+
+
+def _send(prepared: Request, timeout: float) -> tuple[str, bytes]:
+    with urlopen(prepared, timeout=timeout) as answer:  # noqa: S310 - http(s) checked
+        return answer.headers.get_content_type(), answer.read()
+
+
+def _learn_challenge(url: str, credentials: auth.Credentials | None, timeout: float) -> None:
+    """Ask a server how it wants credentials (its ``401``) with a GET, before sending a body.
+
+    A server refusing an upload hangs up before reading it all, so the upload would break
+    off. The bodiless GET learns the challenge, and a second one, answering it, finds out
+    whether the server takes the credentials.
+
+    :raises EndpointError: if the server refuses the credentials, or wants some and
+        there are none
+    """
+    probe = Request(url, method="GET")  # noqa: S310 - http(s) checked
+    for attempt in ("challenge", "answer"):
+        try:
+            _send(probe, timeout)
+            return
+        except HTTPError as error:
+            error.close()
+            if error.code != 401:
+                return
+            if attempt == "answer" or not auth.answer_challenge(probe, error.headers, credentials):
+                raise EndpointError(
+                    f"the SPARQL endpoint {url.split('?', 1)[0]} answered HTTP 401 "
+                    f"{error.reason}: {_unauthorized(credentials)}"
+                ) from None
+        except (URLError, OSError):
+            return  # the request itself will say what is wrong
+
+
+def _unauthorized(credentials: auth.Credentials | None) -> str:
+    """Say why a server refused a request with ``401``, never showing a secret."""
+    if credentials is None:
+        return (
+            f"it needs credentials: set {auth.USER_VARIABLE} and {auth.PASSWORD_VARIABLE} "
+            f"(Basic or Digest) or {auth.TOKEN_VARIABLE} (bearer), or add the host to ~/.netrc"
+        )
+    return f"it refused {credentials.describe()}"
 
 
 class EndpointStore(SPARQLUpdateStore):
@@ -224,6 +290,16 @@ def _split_graph(url: str) -> tuple[str, str | None]:
     graphs = [value for key, value in fields if key == "default-graph-uri"]
     rest = urlencode([(key, value) for key, value in fields if key != "default-graph-uri"])
     return urlunsplit(parts._replace(query=rest)), (graphs[0] if graphs else None)
+
+
+def _without_userinfo(url: str) -> str:
+    """Drop the ``user:password@`` part of a URL, so that messages never show it.
+
+    >>> _without_userinfo("http://ann:s3cret@h:8890/sparql")
+    'http://***@h:8890/sparql'
+    """
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
 
 
 def _timed_out(url: str, timeout: float) -> EndpointError:

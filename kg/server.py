@@ -203,7 +203,10 @@ class _Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path != "/sparql":
             self._text(HTTPStatus.NOT_FOUND, "POST queries to /sparql")
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        length = _content_length(self.headers.get("Content-Length"))
+        if length is None:  # int() raised, or a negative length read until the client hung up
+            self._text(HTTPStatus.BAD_REQUEST, "Content-Length must be a number of bytes")
+            return
         body = self.rfile.read(length).decode("utf-8", "replace")
         kind = self.headers.get_content_type()
         query_string = parse_qs(urlsplit(self.path).query)
@@ -277,6 +280,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         self.wfile.write(body)
+
+
+def _content_length(value: str | None) -> int | None:
+    """Read a ``Content-Length`` header; None if it is not a number of bytes.
+
+    >>> _content_length("12"), _content_length(None), _content_length("-1"), _content_length("x")
+    (12, 0, None, None)
+    """
+    try:
+        length = int(value or 0)
+    except ValueError:
+        return None
+    return length if length >= 0 else None
 
 
 def _is_update(text: str) -> bool:

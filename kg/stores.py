@@ -14,8 +14,14 @@ Every descriptor gives a plain :class:`rdflib.Graph`, so every stored query runs
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import fcntl
 import itertools
 import os
+import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +60,9 @@ _OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
 #: call's input in memory (2M triples at once peaked at 1.4 GB; in 250k-line calls 0.3 GB).
 #: An in-memory store holds it all anyway, and takes a file in one call (1.2x faster at 1M).
 _BULK_LINES = 250_000
+# renameat2(2): the current folder, and the flag that swaps two paths at once.
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
 
 
 class StoreError(KgError):
@@ -118,6 +127,9 @@ def read_store(descriptor: str = DEFAULT_STORE, *, timeout: float = DEFAULT_TIME
         return load_curated()
     if descriptor in _IN_MEMORY:
         return load_into_store(descriptor, progress=False)  # small: no bar
+    kind, _, rest = descriptor.partition(":")
+    if kind == "oxigraph":  # read-only: no lock, so a load can swap in a new store meanwhile
+        return _oxigraph_graph(_open_oxigraph(Path(rest), create=False, read_only=True))
     return open_graph(descriptor, create=False, timeout=timeout)
 
 
@@ -130,11 +142,15 @@ def load_into_store(
 ) -> Graph:
     """Fill a store with the curated graph and the given files, replacing what it held.
 
-    Oxigraph stores are filled through Oxigraph's bulk loader. A persistent store is filled
-    only after every file has been checked (parsed as a stream, so memory stays small), so a
-    bad file leaves the store as it was; a failure while writing (a full disk) can leave it
-    partly filled. A new in-memory store is filled at once: a bad file raises before the
-    graph is handed back, so nobody sees it half-filled. A ``sparql:``
+    Oxigraph stores are filled through Oxigraph's bulk loader. A persistent store
+    (``oxigraph:PATH``) is never changed in place: once every file has been checked (parsed
+    as a stream, so memory stays small), a new store is filled in a folder beside PATH and
+    swapped in at once (Linux's ``renameat2`` exchange). So a bad file, a full disk or a
+    killed load leaves the store as it was, and a reader sees the old graph or the new one,
+    never half of it; a reader that opened the store before the swap keeps reading the old
+    graph from its open files. A second load of the same PATH meanwhile fails at once with
+    "in use" (a lock file ``.NAME.kg-lock`` beside the folder). A new in-memory store is
+    filled at once: a bad file raises before the graph is handed back. A ``sparql:``
     store is filled with :func:`kg.remote.push` into its named graph
     (:data:`kg.remote.DEFAULT_GRAPH` if the descriptor names none).
 
@@ -148,7 +164,7 @@ def load_into_store(
         ``False`` never
     :returns: a graph on the filled store
     :raises InputError: if a file cannot be read (naming the file and line)
-    :raises StoreError: if the store cannot be opened
+    :raises StoreError: if the store cannot be opened, or another load is filling it ("in use")
 
     >>> len(load_into_store("oxigraph-memory", progress=False)) == len(load_curated())
     True
@@ -166,22 +182,20 @@ def load_into_store(
     if not (descriptor in _IN_MEMORY - {"memory"} or kind == "oxigraph"):
         return load(*files, into=open_graph(descriptor))
     ox = _oxigraph(descriptor)
-    # Check that every file parses before touching a persistent store, streaming (nothing is
-    # held in memory, so a 10M-triple file loads in little memory); then replace the content.
-    # A new in-memory store is nobody's until it is returned: no need to parse twice.
-    if descriptor not in _IN_MEMORY:
+    if descriptor in _IN_MEMORY:  # a new store is nobody's until it is returned
+        graph = open_graph(descriptor)
+        for source in progress_bar(files, label="loading", enabled=progress):
+            _stage(ox, oxigraph_store(graph), source, sliced=False)
+        return graph
+    path = Path(rest)
+    with _writing(path):
+        _check_target(path)
+        # Check that every file parses first, streaming (nothing is held in memory, so a
+        # 10M-triple file loads in little memory); then fill a new store beside the old one.
         for source in progress_bar(files, label="checking", enabled=progress):
             _check(ox, source)
-    graph = open_graph(descriptor)
-    store: Any = oxigraph_store(graph)  # open_graph gave an Oxigraph graph
-    try:
-        store.clear()
-        for source in progress_bar(files, label="loading", enabled=progress):
-            _stage(ox, store, source, sliced=descriptor not in _IN_MEMORY)
-        store.flush()
-    except OSError as error:
-        raise StoreError(f"{descriptor}: cannot write to the Oxigraph store: {error}") from error
-    return graph
+        _replace(ox, path, files, progress=progress)
+    return read_store(descriptor)  # read-only: holds no lock, writes nothing
 
 
 def triple_count(graph: Graph) -> int:
@@ -219,27 +233,20 @@ def _oxigraph(descriptor: str) -> Any:
     return pyoxigraph
 
 
-def _open_oxigraph(path: Path, *, create: bool) -> Any:
+def _open_oxigraph(path: Path, *, create: bool, read_only: bool = False) -> Any:
     """Open (or create) the pyoxigraph store in a folder, explaining why it cannot be."""
     ox = _oxigraph(f"oxigraph:{path}")
-    if not str(path):
-        raise StoreError("oxigraph:PATH needs a folder (use oxigraph-memory for a store in memory)")
-    if path.exists() and not path.is_dir():
-        raise StoreError(f"{path}: is a file, not the folder of an Oxigraph store")
-    if not (path / "CURRENT").is_file():
-        if not create:
-            raise StoreError(
-                f"{path}: no Oxigraph store here; "
-                f"fill one first with: kg load --store oxigraph:{path}"
-            )
-        if path.is_dir() and any(path.iterdir()):
-            raise StoreError(f"{path}: the folder is not empty and holds no Oxigraph store")
-    if path.is_dir() and not os.access(path, os.R_OK | os.W_OK | os.X_OK):
-        raise StoreError(f"{path}: cannot open the Oxigraph store: permission denied")
+    _check_target(path)
+    if not (path / "CURRENT").is_file() and not create:
+        raise StoreError(
+            f"{path}: no Oxigraph store here; fill one first with: kg load --store oxigraph:{path}"
+        )
     key = str(path.resolve())
-    if key in _OPEN_STORES:
+    if key in _OPEN_STORES:  # a read-write handle reads too
         return _OPEN_STORES[key]
     try:
+        if read_only:
+            return ox.Store.read_only(str(path))
         path.mkdir(parents=True, exist_ok=True)
         _OPEN_STORES[key] = ox.Store(str(path))
         return _OPEN_STORES[key]
@@ -247,10 +254,85 @@ def _open_oxigraph(path: Path, *, create: bool) -> Any:
         message = str(error)
         if "lock" in message.lower():
             raise StoreError(
-                f"{path}: the Oxigraph store is locked: another process (a running kg serve "
-                "or kg load?) has it open"
+                f"{path}: the Oxigraph store is in use: another process (a running kg serve "
+                "or kg load?) has it open for writing"
             ) from error
         raise StoreError(f"{path}: cannot open the Oxigraph store: {message}") from error
+
+
+def _check_target(path: Path) -> None:
+    """Refuse a PATH that cannot hold an Oxigraph store: empty, a file, another folder."""
+    if not str(path):
+        raise StoreError("oxigraph:PATH needs a folder (use oxigraph-memory for a store in memory)")
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path}: is a file, not the folder of an Oxigraph store")
+    if path.is_dir() and not (path / "CURRENT").is_file() and any(path.iterdir()):
+        raise StoreError(f"{path}: the folder is not empty and holds no Oxigraph store")
+    if path.is_dir() and not os.access(path, os.R_OK | os.W_OK | os.X_OK):
+        raise StoreError(f"{path}: cannot open the Oxigraph store: permission denied")
+
+
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Hold the lock that lets one load at a time fill PATH; fail at once if it is taken."""
+    lock_file = path.parent / f".{path.name}.kg-lock"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot lock the Oxigraph store: {error.strerror}") from error
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            raise StoreError(
+                f"{path}: the Oxigraph store is in use: another kg load is filling it "
+                "(try again when it has finished)"
+            ) from error
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _replace(ox: Any, path: Path, files: list[GraphSource], *, progress: bool | None) -> None:
+    """Fill a new store beside PATH, then swap it in at once; the old one is removed."""
+    for stale in path.parent.glob(f".{path.name}.kg-new-*"):  # a killed load's, ours to drop
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = path.parent / f".{path.name}.kg-new-{uuid.uuid4().hex}"
+    try:
+        store = ox.Store(str(staging))
+        for source in progress_bar(files, label="loading", enabled=progress):
+            _stage(ox, store, source, sliced=True)
+        store.flush()
+        del store  # closes it: the swapped-in folder must not be open for writing here
+        _OPEN_STORES.pop(str(path.resolve()), None)
+        _swap(staging, path)
+    except OSError as error:
+        raise StoreError(f"oxigraph:{path}: cannot write to the Oxigraph store: {error}") from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # the old store, or the unfinished new one
+
+
+def _swap(staging: Path, path: Path) -> None:
+    """Put the store in ``staging`` at ``path`` at once; ``staging`` then holds what was there."""
+    if not path.exists():
+        staging.rename(path)
+        return
+    if path.is_dir() and not any(path.iterdir()):
+        path.rmdir()
+        staging.rename(path)
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    exchange = getattr(libc, "renameat2", None)
+    if exchange is not None:
+        done = exchange(_AT_FDCWD, bytes(staging), _AT_FDCWD, bytes(path), _RENAME_EXCHANGE)
+        if done == 0:
+            return
+    # No atomic exchange (not Linux): two renames, with a moment where PATH is missing.
+    aside = staging.with_name(staging.name + "-old")
+    path.rename(aside)
+    staging.rename(path)
+    aside.rename(staging)
 
 
 def _oxigraph_graph(store: Any) -> Graph:

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from kg.errors import InputError
 from kg.io import load_curated
 from kg.queries import StoredQuery, default_registry
 from kg.sparql import Row, result_rows, run_query
-from kg.stores import StoreError, load_into_store, open_graph, read_store
+from kg.stores import StoreError, load_into_store, open_graph, read_store, triple_count
 from kg.validation import validate
 
 QUERIES = default_registry()
@@ -65,10 +66,7 @@ def comparable(query: StoredQuery, rows: list[Row]) -> list[tuple[tuple[str, str
                 return value
         return value
 
-    return sorted(
-        tuple(sorted((k, cell(k, v)) for k, v in row.items()))
-        for row in rows
-    )
+    return sorted(tuple(sorted((k, cell(k, v)) for k, v in row.items())) for row in rows)
 
 
 @pytest.fixture(scope="module")
@@ -199,14 +197,136 @@ def test_file_instead_of_store_is_reported(tmp_path: Path) -> None:
         open_graph(f"oxigraph:{file}")
 
 
-def test_locked_store_is_reported(tmp_path: Path) -> None:
+def test_store_open_for_writing_is_in_use(tmp_path: Path) -> None:
     pytest.importorskip("oxrdflib")
     path = tmp_path / "store"
-    load_into_store(f"oxigraph:{path}", curated=False)  # this process now holds the lock
-    script = f"from kg.stores import read_store; read_store('oxigraph:{path}')"
+    load_into_store(f"oxigraph:{path}", curated=False)
+    open_graph(f"oxigraph:{path}")  # this process now holds it open for writing
+    script = f"from kg.stores import open_graph; open_graph('oxigraph:{path}')"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode != 0
-    assert f"{path}: the Oxigraph store is locked" in out.stderr
+    assert f"{path}: the Oxigraph store is in use" in out.stderr
+    reader = f"from kg.stores import read_store; print(len(read_store('oxigraph:{path}')))"
+    read = subprocess.run([sys.executable, "-c", reader], capture_output=True, text=True)
+    assert read.returncode == 0 and read.stdout.strip() == "0"  # readers need no lock
+
+
+def big_ntriples(path: Path, triples: int, tag: str) -> Path:
+    with path.open("w") as out:
+        for i in range(triples):
+            out.write(f'<urn:{tag}:s{i}> <urn:x:p{i % 7}> "value {i}" .\n')
+    return path
+
+
+def locked(path: Path) -> bool:
+    """Whether a load holds PATH's lock now (asked without keeping it)."""
+    import fcntl
+    import os
+
+    lock_file = path.parent / f".{path.name}.kg-lock"
+    if not lock_file.exists():
+        return False
+    handle = os.open(lock_file, os.O_RDWR)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(handle)
+    return False
+
+
+def start_load(descriptor: str, *files: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg", "load", "--store", descriptor, *map(str, files)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_lock(path: Path, load: subprocess.Popen[str]) -> None:
+    for _ in range(600):
+        if locked(path):
+            return
+        assert load.poll() is None, load.communicate()
+        time.sleep(0.05)
+    raise AssertionError("the load never took the lock")
+
+
+def test_two_writers_one_is_in_use(tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    path = tmp_path / "store"
+    descriptor = f"oxigraph:{path}"
+    first = start_load(descriptor, big_ntriples(tmp_path / "big.nt", 300_000, "first"))
+    wait_for_lock(path, first)
+    second = subprocess.run(
+        [sys.executable, "-m", "kg", "load", "--store", descriptor],
+        capture_output=True,
+        text=True,
+    )
+    assert second.returncode == 2
+    assert second.stderr == (
+        f"Error: {path}: the Oxigraph store is in use: another kg load is filling it "
+        "(try again when it has finished)\n"
+    )
+    _, errors = first.communicate(timeout=300)
+    assert first.returncode == 0, errors
+    assert triple_count(read_store(descriptor)) > 300_000  # the curated graph and the file
+    assert not list(tmp_path.glob(".store.kg-new-*"))  # nothing half-made left beside it
+
+
+READER = """
+import sys
+from kg.stores import read_store, triple_count
+graph = read_store(sys.argv[1])
+print(triple_count(graph), flush=True)
+sys.stdin.readline()
+print(triple_count(graph), flush=True)
+"""
+
+
+def test_reader_during_a_load_sees_the_old_or_the_new_graph(tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    path = tmp_path / "store"
+    descriptor = f"oxigraph:{path}"
+    old = tmp_path / "old.nt"
+    old.write_text("<urn:x:a> <urn:x:b> <urn:x:c> .\n")
+    load_in_subprocess(descriptor, old)
+    early = subprocess.Popen(
+        [sys.executable, "-c", READER, descriptor],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert early.stdout is not None and early.stdin is not None
+    assert early.stdout.readline().strip() == "1"
+    new = big_ntriples(tmp_path / "new.nt", 300_000, "new")
+    load = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from kg.stores import load_into_store; "
+            "load_into_store(sys.argv[1], sys.argv[2], curated=False, progress=False)",
+            descriptor,
+            str(new),
+        ],
+    )
+    wait_for_lock(path, load)
+    seen = set()
+    while not seen or load.poll() is None:  # readers that open while the load runs
+        script = "import sys; from kg.stores import read_store, triple_count; "
+        script += "print(triple_count(read_store(sys.argv[1])))"
+        out = subprocess.run(
+            [sys.executable, "-c", script, descriptor], capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        seen.add(int(out.stdout))
+    assert load.wait() == 0
+    assert seen <= {1, 300_000}, seen  # never a part of the new graph, never an error
+    assert triple_count(read_store(descriptor)) == 300_000
+    answer, _ = early.communicate("go\n", timeout=60)
+    assert answer.strip() == "1"  # opened before the swap: still the whole old graph
 
 
 def test_unreadable_store_is_reported(tmp_path: Path) -> None:
@@ -247,6 +367,24 @@ def test_ntriples_load_in_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(kg.stores, "_BULK_LINES", 2)
     data = tmp_path / "five.nt"
-    data.write_text("".join(f"<urn:s{i}> <urn:p> \"{i}\" .\n" for i in range(5)))
+    data.write_text("".join(f'<urn:s{i}> <urn:p> "{i}" .\n' for i in range(5)))
     graph = load_into_store(f"oxigraph:{tmp_path / 'store'}", data, curated=False, progress=False)
     assert len(graph) == 5
+
+
+def test_killed_load_leaves_the_old_store_whole(tmp_path: Path) -> None:
+    pytest.importorskip("oxrdflib")
+    path = tmp_path / "store"
+    descriptor = f"oxigraph:{path}"
+    old = tmp_path / "old.nt"
+    old.write_text("<urn:x:a> <urn:x:b> <urn:x:c> .\n")
+    load_in_subprocess(descriptor, old)
+    load = start_load(descriptor, big_ntriples(tmp_path / "big.nt", 200_000, "big"))
+    wait_for_lock(path, load)
+    time.sleep(0.5)
+    load.kill()
+    load.communicate(timeout=60)
+    assert triple_count(read_store(descriptor)) == 1
+    load_in_subprocess(descriptor, old)  # the next load clears what the killed one left
+    assert triple_count(read_store(descriptor)) == 1
+    assert not list(tmp_path.glob(".store.kg-new-*"))

@@ -25,6 +25,7 @@ from kg.importers.ctgov_json import parse_json_study
 from kg.importers.ctgov_model import Study
 from kg.importers.ctgov_rdf import source_iri, study_graph, study_triples
 from kg.importers.ctgov_xml import parse_xml, parse_xml_study
+from kg.importers.limits import check_json
 from kg.importers.merge import merge_record
 from kg.importers.vocab import single_valued_properties
 from kg.namespaces import KGO, bind_prefixes
@@ -363,6 +364,7 @@ def _read_studies(path: Path) -> list[tuple[Study, str]]:
 
 def _json_studies(content: bytes, source: str) -> list[tuple[Study, str]]:
     """Read one study, a list of studies, or an API response's ``studies`` from JSON."""
+    check_json(content, source=source)  # before json.loads can recurse too deep
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -29,6 +29,7 @@ from kg.importers.ctgov_model import (
     Study,
     Value,
 )
+from kg.importers.limits import check_xml
 
 __all__ = [
     "XML_FORMAT",
@@ -81,6 +82,7 @@ def parse_xml(content: str | bytes, *, source: str) -> Element:
     raw = content.encode("utf-8") if isinstance(content, str) else content
     if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
         raise InputError(source, "XML with a DTD (<!DOCTYPE> or <!ENTITY>) is not accepted")
+    check_xml(raw, source=source)  # size and depth, before the tree is built
     try:
         root = fromstring(raw)  # noqa: S314 - no DTD (checked above), so no entity expansion
     except ParseError as error:
