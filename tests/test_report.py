@@ -178,7 +178,7 @@ def test_doi_pmid_and_copy_read_are_shown_apart(curated: Graph, tmp_path: Path) 
     graph.add((source, KGO.copyReadAt, URIRef("https://mirror.example.org/qalsody")))
     build_report(graph, tmp_path / "site")
     page = _parse(tmp_path / "site" / "tofersen.html")
-    entry = next(text for _, text in page.entries if "Copy read" in text)
+    entry = next(text for _, text in page.entries if "mirror.example.org/qalsody" in text)
     assert "DOI 10.1234/example" in entry and "PubMed 12345" in entry
     assert entry.index("Copy read") > entry.index("PubMed")
     assert "https://doi.org/10.1234/example" in page.hrefs
