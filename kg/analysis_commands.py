@@ -165,8 +165,9 @@ def report_command(out_dir: Path, store: str) -> None:
     """Build a static HTML report of the pipeline: an index and one page per therapy.
 
     Each therapy page shows its trials and results, a regulatory timeline chart, an evidence
-    picture, conflicting claims and every source as a link. It works offline: open
-    index.html in a browser.
+    picture, conflicting claims and every source as a link, and what needs checking today
+    (overdue plans, passed registry dates, stale statuses and sources), each with its reason.
+    It works offline: open index.html in a browser.
 
     \b
     Example:

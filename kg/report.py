@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
@@ -20,7 +21,8 @@ from kg.namespaces import KGO
 from kg.network import local_name, node_label
 from kg.pictures import evidence_png, timeline_png
 from kg.provenance import source_kind, source_url, sources_of
-from kg.sparql import result_rows, run_query
+from kg.sparql import Row, result_rows, run_query
+from kg.stats import data_date
 from kg.stores import triple_count
 from kg.timeline import timeline, verdict_text
 
@@ -53,7 +55,9 @@ def therapy_slug(therapy: Node) -> str:
     return re.sub(r"[^a-z0-9]+", "-", local_name(therapy).lower()).strip("-") or "therapy"
 
 
-def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
+def build_report(
+    graph: Graph, out_dir: str | os.PathLike[str], *, today: datetime.date | None = None
+) -> Path:
     """Write the report: ``index.html``, a ``<slug>.html`` per therapy, its pictures, a stylesheet.
 
     The index lists the pipeline (therapy, sponsor, modality, status, last event; status and
@@ -61,20 +65,25 @@ def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
     its trials with their primary-endpoint verdicts and results, its regulatory timeline (a
     chart and a table; planned events are marked "planned"), its evidence picture, the claims
     sources disagree on (in a box of their own) and every source as a link. The pages need no
-    network: no scripts, no web fonts, only local images and one stylesheet.
+    network: no scripts, no web fonts, only local images and one stylesheet. The index says the
+    graph's data date, each therapy page the day its file was last reviewed, and both list
+    what needs checking as of ``today`` (the stored query ``needs-checking``), each with its
+    reason; an overdue plan is marked "overdue", not "planned".
 
     The report is built in a temporary folder next to ``out_dir`` and then moved into place,
     replacing any earlier report there.
 
     :param graph: the graph, such as :func:`kg.io.load_curated`'s
     :param out_dir: the folder to write (created, or replaced)
+    :param today: the day to check overdue and stale records for; the system's date by default
     :returns: the path of ``index.html``
 
     >>> import tempfile
     >>> from kg.io import load
     >>> from kg.resources import asset_dir, ontology_files
     >>> graph = load(*ontology_files(), asset_dir("data") / "tofersen.ttl")
-    >>> index = build_report(graph, Path(tempfile.mkdtemp()) / "site")
+    >>> site = Path(tempfile.mkdtemp()) / "site"
+    >>> index = build_report(graph, site, today=datetime.date(2026, 12, 5))
     >>> "tofersen.html" in index.read_text(encoding="utf-8")
     True
     """
@@ -82,7 +91,7 @@ def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        _write_site(graph, staging)
+        _write_site(graph, staging, today or datetime.date.today())
         _replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -90,7 +99,7 @@ def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
     return target / "index.html"
 
 
-def _write_site(graph: Graph, folder: Path) -> None:
+def _write_site(graph: Graph, folder: Path, today: datetime.date) -> None:
     """Write every file of the report into a folder."""
     environment = Environment(
         loader=PackageLoader("kg", "report_assets"),
@@ -100,9 +109,15 @@ def _write_site(graph: Graph, folder: Path) -> None:
     )
     stylesheet = files("kg") / "report_assets" / "style.css"
     (folder / "style.css").write_text(stylesheet.read_text(encoding="utf-8"), encoding="utf-8")
-    common = {"triples": triple_count(graph)}
+    reviewed = data_date(graph)
+    checks = _needs_checking(graph, today)
+    common = {
+        "triples": triple_count(graph),
+        "data_date": None if reviewed is None else reviewed.isoformat(),
+        "checked_on": today.isoformat(),
+    }
     conflicts = conflicting_claims(graph)  # once for the site, not once per page
-    pipeline = _pipeline(graph)
+    pipeline = _pipeline(graph, today)
     for row in pipeline:
         therapy = row["node"]
         slug = therapy_slug(therapy)
@@ -111,12 +126,28 @@ def _write_site(graph: Graph, folder: Path) -> None:
         page = environment.get_template("therapy.html.j2").render(
             **common,
             **_therapy_page(graph, therapy, row, conflicts),
+            checks=[check for check in checks if check["therapy"] == str(therapy)],
+            overdue={check["item"] for check in checks if check["check"] == "overdue plan"},
+            last_reviewed=_last_reviewed(graph, therapy),
             timeline_png=f"{slug}-timeline.png",
             evidence_png=f"{slug}-evidence.png",
         )
         (folder / f"{slug}.html").write_text(page, encoding="utf-8")
-    index = environment.get_template("index.html.j2").render(**common, therapies=pipeline)
+    index = environment.get_template("index.html.j2").render(
+        **common, therapies=pipeline, checks=checks
+    )
     (folder / "index.html").write_text(index, encoding="utf-8")
+
+
+def _needs_checking(graph: Graph, today: datetime.date) -> list[Row]:
+    """Return the rows of the stored query ``needs-checking`` as of ``today``."""
+    return result_rows(run_query(graph, "needs-checking", {"asOf": today.isoformat()}))
+
+
+def _last_reviewed(graph: Graph, therapy: Node) -> str | None:
+    """Return the day the therapy's file was last reviewed (``kgo:lastReviewed``), if stated."""
+    dates = sorted(str(value) for value in graph.objects(therapy, KGO.lastReviewed))
+    return dates[-1] if dates else None
 
 
 def _replace(staging: Path, target: Path) -> None:
@@ -130,7 +161,7 @@ def _replace(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _pipeline(graph: Graph) -> list[dict[str, Any]]:
+def _pipeline(graph: Graph, today: datetime.date) -> list[dict[str, Any]]:
     """Return the index rows: therapy, brands, developers, modality, status and last event.
 
     Status and latest event are the stored query ``pipeline-status``'s, so the report and a
@@ -140,7 +171,7 @@ def _pipeline(graph: Graph) -> list[dict[str, Any]]:
     """
     columns = ("status", "statusAsOf", "latestDate", "latestEvent")
     found: dict[str, dict[str, list[str]]] = {}
-    for answer in result_rows(run_query(graph, "pipeline-status")):
+    for answer in result_rows(run_query(graph, "pipeline-status", today=today)):
         values = found.setdefault(str(answer["therapy"]), {})
         for column in columns:
             value = answer[column]
@@ -190,6 +221,7 @@ def _therapy_page(
             {
                 "when": item.when,
                 "planned": item.planned,
+                "iri": item.iri,
                 "label": item.label,
                 "kind": item.detail,
                 "sources": _links(graph, sources_of(graph, URIRef(item.iri))),

@@ -47,7 +47,8 @@ kgr:approval a kgo:RegulatoryEvent ; rdfs:label "Approval of Testra" ; kgo:thera
     prov:wasDerivedFrom kgr:s-month, kgr:s-undated .
 kgr:withdrawal a kgo:RegulatoryEvent ; rdfs:label "Withdrawal of Testra" ; kgo:therapy kgr:t ;
     kgo:agency kgo:FDA ; kgo:jurisdiction kgr:place-US ; kgo:supersedes kgr:approval ;
-    kgo:eventKind kgo:MarketWithdrawal ; kgo:eventStatus kgo:Occurred ; kgo:date "2024-01-31"^^xsd:date ;
+    kgo:eventKind kgo:MarketWithdrawal ; kgo:eventStatus kgo:Occurred ;
+    kgo:date "2024-01-31"^^xsd:date ;
     prov:wasDerivedFrom kgr:s-day .
 kgr:plan a kgo:RegulatoryEvent ; rdfs:label "Planned resubmission of Testra" ; kgo:therapy kgr:t ;
     kgo:agency kgo:FDA ; kgo:jurisdiction kgr:place-US ;
@@ -103,7 +104,8 @@ def test_amx0035_before_approval_approved_then_withdrawn(curated: Graph) -> None
     }
     assert _approvals(curated, AMX0035, "2022-03-01") == []
     assert _status(curated, AMX0035, "2023-01-01") == "approved somewhere"
-    us = [r for r in _approvals(curated, AMX0035, "2023-01-01") if r["jurisdiction"] == "United States"]
+    approvals = _approvals(curated, AMX0035, "2023-01-01")
+    us = [r for r in approvals if r["jurisdiction"] == "United States"]
     assert [(r["date"], r["withdrawn"]) for r in us] == [("2022-09-29", "false")]
     assert _status(curated, AMX0035, "2024-06-01") == "withdrawn from market"
     assert {r["withdrawn"] for r in _approvals(curated, AMX0035, "2024-06-01")} == {"true"}
@@ -119,13 +121,15 @@ def test_regulatory_events_and_timeline_stop_at_the_date(curated: Graph) -> None
     assert any(fda in r["event"] for r in _rows(curated, "regulatory-events", "2023-04-26"))
     assert not any(fda in r["event"] for r in _rows(curated, "regulatory-events", "2023-04-25"))
     timeline = _rows(curated, "therapy-timeline", "2023-01-01", therapy="tofersen")
-    assert timeline and all((r["date"] or "") < "2023" for r in timeline if r["status"] == "occurred")
+    occurred = [r for r in timeline if r["status"] == "occurred"]
+    assert occurred and all((r["date"] or "") < "2023" for r in occurred)
     later = _rows(curated, "therapy-timeline", "2023-06-01", therapy="tofersen")
     assert any(fda in r["event"] for r in later)
 
 
 def test_overdue_plan_is_never_just_planned(curated: Graph) -> None:
     """The Q4 2025 Type C meeting: unknown on 2025-09-01, planned on 2025-12-01, overdue later."""
+
     def status(as_of: str) -> list[str | None]:
         rows = _rows(curated, "planned-regulatory-events", as_of)
         return [r["status"] for r in rows if r["event"] == TYPE_C]
@@ -174,6 +178,7 @@ def test_month_counts_once_past_or_reported(rules: Graph) -> None:
     Without that source it counts from 2023-05-01, once the whole month is past, never from
     2023-04-01.
     """
+
     def approvals(as_of: str) -> list[Row]:
         return _approvals(rules, str(kg.KGR["t"]), as_of)
 
@@ -206,6 +211,7 @@ def test_undated_source_counts_once_every_file_was_reviewed(rules: Graph) -> Non
 
 def test_quarter_plan_overdue_after_the_quarter(rules: Graph) -> None:
     """A plan for Q2 2024 (2024-04 with quarter precision) is overdue from 2024-07-01."""
+
     def status(as_of: str) -> list[str | None]:
         return [r["status"] for r in _rows(rules, "planned-regulatory-events", as_of)]
 
@@ -234,6 +240,7 @@ def test_as_of_must_be_a_date(curated: Graph) -> None:
 
 def test_cli_as_of(runner: CliRunner) -> None:
     """`kg query pipeline-status -p asOf=...` answers for that day; a bad date exits 2."""
+
     def status(as_of: str) -> str | None:
         args = ["query", "pipeline-status", "-p", f"asOf={as_of}", "--format", "json"]
         result = runner.invoke(main, args)
@@ -281,7 +288,8 @@ def test_every_therapy_file_states_its_review_date(curated: Graph) -> None:
         if not re.search(r"^kgr:\S+ a kgo:Therapy\b", text, re.M):
             continue
         after_prefixes = text.split("\n@prefix")[-1].split("\n", 1)[1].lstrip("\n")
-        assert re.match(r'kgr:\S+ kgo:lastReviewed "\d{4}-\d{2}-\d{2}"\^\^xsd:date \.', after_prefixes), file
+        statement = r'kgr:\S+ kgo:lastReviewed "\d{4}-\d{2}-\d{2}"\^\^xsd:date \.'
+        assert re.match(statement, after_prefixes), file
 
 
 def test_review_dates_are_not_after_the_files_last_commit() -> None:
@@ -291,7 +299,10 @@ def test_review_dates_are_not_after_the_files_last_commit() -> None:
     """
     try:
         tracked = subprocess.run(
-            ["git", "-C", str(DATA), "ls-files", "*.ttl"], capture_output=True, text=True, check=True
+            ["git", "-C", str(DATA), "ls-files", "*.ttl"],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
@@ -302,7 +313,9 @@ def test_review_dates_are_not_after_the_files_last_commit() -> None:
         dates = re.findall(r'kgo:lastReviewed "(\d{4}-\d{2}-\d{2})"', file.read_text("utf-8"))
         last_commit = subprocess.run(
             ["git", "-C", str(DATA), "log", "-1", "--format=%cs", "--", name],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         assert all(date <= last_commit for date in dates), (name, dates, last_commit)
 
@@ -313,3 +326,39 @@ def test_data_date_is_the_latest_review(curated: Graph) -> None:
     assert data_date(curated) == datetime.date.fromisoformat(latest)
     result = CliRunner().invoke(main, ["stats", "--format", "json"])
     assert json.loads(result.output)[0]["dataDate"] == latest
+
+
+def test_report_shows_what_needs_checking(tmp_path: Path) -> None:
+    """The report lists the needs-checking rows of its day; an overdue plan says "overdue"."""
+    from kg.report import build_report
+
+    graph = kg.load_curated()
+    day = datetime.date(2026, 12, 5)
+    site = build_report(graph, tmp_path / "site", today=day).parent
+    index = re.sub(r"\s+", " ", (site / "index.html").read_text(encoding="utf-8"))
+    rows = _rows(graph, "needs-checking", day.isoformat())
+    assert rows and "Needs checking" in index and "As of 2026-12-05" in index
+    for row in rows:
+        assert html_escape(row["reason"] or "") in index, row
+    assert f"data reviewed up to {data_date(graph)}" in index
+    page = (site / "lenzumestrocel.html").read_text(encoding="utf-8")
+    label = "Planned FDA Type C meeting on the ALSummit dataset and subgroup efficacy"
+    status_cell = page.split(label)[0].rsplit("<tr", 1)[1]
+    assert "overdue" in status_cell and ">planned<" not in status_cell, status_cell
+    assert "planned for Q4 2025; that is past and no outcome is recorded" in page
+    assert f"Last reviewed against its sources on {_review(graph, 'lenzumestrocel')}" in page
+    # Another day, another list: before the meeting was announced it is not there.
+    earlier = build_report(graph, tmp_path / "earlier", today=datetime.date(2025, 9, 1)).parent
+    earlier_page = (earlier / "lenzumestrocel.html").read_text(encoding="utf-8")
+    assert "planned for Q4 2025" not in earlier_page
+
+
+def html_escape(text: str) -> str:
+    """Escape text as Jinja's autoescape does."""
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+def _review(graph: Graph, name: str) -> str:
+    return str(graph.value(kg.KGR[name], kg.KGO.lastReviewed))
