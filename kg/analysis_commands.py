@@ -169,9 +169,10 @@ def report_command(out_dir: Path, store: str) -> None:
 
     Each therapy page shows its trials (pre-specified results first, post hoc and subgroup
     analyses apart), where it is approved, a regulatory timeline, an evidence picture,
-    conflicting claims, its sources as a numbered list the [n] markers point to, and a
-    glossary of its abbreviations. It works offline: open index.html in a browser.
-    Exit code 2 when the folder holds files kg report did not write.
+    conflicting claims, what needs checking today (overdue plans, passed registry dates,
+    stale statuses and sources, each with its reason), its sources as a numbered list the [n]
+    markers point to, and a glossary of its abbreviations. It works offline: open index.html
+    in a browser. Exit code 2 when the folder holds files kg report did not write.
 
     \b
     Example:

@@ -25,7 +25,7 @@ from kg.queries import default_registry
 from kg.remote import DEFAULT_GRAPH, PUSH_TIMEOUT, push
 from kg.server import DEFAULT_PORT, DEFAULT_TIME_LIMIT, make_server
 from kg.sparql import result_rows, run_query, sparql
-from kg.stats import graph_stats
+from kg.stats import data_date, graph_stats
 from kg.stores import DEFAULT_STORE, load_into_store, read_store, triple_count
 from kg.validation import validate
 
@@ -175,6 +175,7 @@ def queries_command(fmt: str) -> None:
                     "required": p.required,
                     "description": p.description,
                     "example": p.example,
+                    "default": p.default,
                 }
                 for p in query.params
             ],
@@ -225,6 +226,11 @@ def query_command(
         kg query trial-results --param trial=ALSummit
         kg query regulatory-events -p agency=FDA -p status=planned --format csv
         kg query approved-therapies --columns therapyLabel,jurisdiction,approvalKind,date
+        kg query pipeline-status -p asOf=2023-01-01
+        kg query needs-checking
+
+    Queries on statuses and events take asOf=YYYY-MM-DD (default: today) and answer as of
+    the start of that day; see the README, "What the graph said on a date".
     """
     graph = read_store(store)
     _echo_result(run_query(graph, name, _parse_params(pairs)), fmt, columns)
@@ -298,14 +304,20 @@ def export_command(fmt: ExportFormat, output: Path | None, store: str) -> None:
 def stats_command(fmt: RowFormat, store: str) -> None:
     """Count therapies, trials, results, regulatory events, sources, claims and triples.
 
+    dataDate is the graph's data date: the latest day a therapy file was reviewed against its
+    sources (kgo:lastReviewed).
+
     \b
     Example:
         kg stats
         kg stats --format json
     """
-    counts = graph_stats(read_store(store))
+    graph = read_store(store)
+    counts = graph_stats(graph)
     rows: list[dict[str, str | None]] = [{k: str(v) for k, v in counts.items()}]
-    click.echo(format_rows(rows, list(counts), fmt), nl=False)
+    reviewed = data_date(graph)
+    rows[0]["dataDate"] = None if reviewed is None else reviewed.isoformat()
+    click.echo(format_rows(rows, [*counts, "dataDate"], fmt), nl=False)
 
 
 @main.group("import")

@@ -25,6 +25,7 @@ __all__ = [
     "AmbiguousParameterError",
     "ParameterError",
     "bind_parameters",
+    "defaults",
     "kind_name",
     "parameter_term",
     "resolve",
@@ -129,15 +130,24 @@ def parameter_term(graph: Graph, parameter: Parameter, value: str) -> Node:
     return Literal(value)
 
 
-def bind_parameters(query: StoredQuery, graph: Graph, values: Mapping[str, str]) -> str:
+def bind_parameters(
+    query: StoredQuery,
+    graph: Graph,
+    values: Mapping[str, str],
+    *,
+    today: date | None = None,
+) -> str:
     """Return the query's text with each given parameter replaced by its RDF term.
 
-    Optional parameters that are not given stay unbound variables, which the stored queries
-    treat as "any".
+    Optional parameters that are not given take their header's ``default`` if they have one
+    (``default: today`` is the day given as ``today``, else the day the query runs); the
+    others stay unbound variables, which the stored queries treat as "any".
 
     :param query: the stored query
     :param graph: the graph the query will run on (to resolve names)
     :param values: parameter values as typed, by parameter name
+    :param today: the day ``default: today`` stands for (by default the system's date);
+        give it to make a run independent of the day it happens on
     :returns: SPARQL text ready to run
     :raises ParameterError: naming the valid parameters, if one is unknown or a required one
         is missing, or if a value does not fit
@@ -148,6 +158,11 @@ def bind_parameters(query: StoredQuery, graph: Graph, values: Mapping[str, str])
     ... SELECT ?s WHERE { ?s ?p ?_name }''', name="demo")
     >>> bind_parameters(q, Graph(), {"name": "x } UNION { ?s ?p ?o"}).splitlines()[-1]
     'SELECT ?s WHERE { ?s ?p "x } UNION { ?s ?p ?o" }'
+    >>> q = parse_query_text('''#+ params:
+    ... #+   asOf: {type: date, required: false, default: today}
+    ... SELECT ?s WHERE { ?s ?p ?__asOf }''', name="demo")
+    >>> bind_parameters(q, Graph(), {}, today=date(2026, 12, 5)).splitlines()[-1]
+    'SELECT ?s WHERE { ?s ?p "2026-12-05"^^<http://www.w3.org/2001/XMLSchema#date> }'
     """
     names = [parameter.name for parameter in query.params]
     unknown = sorted(set(values) - set(names))
@@ -160,13 +175,38 @@ def bind_parameters(query: StoredQuery, graph: Graph, values: Mapping[str, str])
     if missing:
         described = "; ".join(_describe_parameter(query.parameter(name)) for name in missing)
         raise ParameterError(f"query {query.name!r} needs: {described}")
+    given = {**defaults(query, today=today), **values}
     text = query.text
     for parameter in query.params:
-        if parameter.name in values:
-            term = parameter_term(graph, parameter, values[parameter.name]).n3()
+        if parameter.name in given:
+            term = parameter_term(graph, parameter, given[parameter.name]).n3()
             pattern = re.compile(re.escape(parameter.variable) + r"(?![A-Za-z0-9_])")
             text = pattern.sub(_replacement(term), text)
     return text
+
+
+def defaults(query: StoredQuery, *, today: date | None = None) -> dict[str, str]:
+    """Return the values the query's parameters take when none is given, by parameter name.
+
+    ``default: today`` is ``today`` (by default the system's date), in ISO form.
+
+    :param query: the stored query
+    :param today: the day ``today`` stands for
+    :returns: the defaults, as typed values
+
+    >>> from kg.queries import default_registry
+    >>> defaults(default_registry()["pipeline-status"], today=date(2023, 1, 1))
+    {'asOf': '2023-01-01'}
+    """
+    found = {}
+    for parameter in query.params:
+        if parameter.default is None:
+            continue
+        if parameter.default == "today":
+            found[parameter.name] = (today or date.today()).isoformat()
+        else:
+            found[parameter.name] = parameter.default
+    return found
 
 
 def kind_name(kind: str) -> str:

@@ -73,6 +73,8 @@ class Parameter:
     :param required: whether the query needs it (``?_name``) or can run without (``?__name``)
     :param resource_class: for ``resource`` parameters, the class the value must resolve to,
         as a CURIE or IRI (for example ``kgo:ClinicalStudy``)
+    :param default: the value used when none is given, as typed; ``today`` for a ``date``
+        parameter means the day the query runs (see :func:`kg.parameters.bind_parameters`)
     """
 
     name: str
@@ -81,6 +83,7 @@ class Parameter:
     example: str | None = None
     required: bool = True
     resource_class: str | None = None
+    default: str | None = None
 
     @property
     def variable(self) -> str:
@@ -301,6 +304,7 @@ def _parse_params(spec: Any, where: str) -> tuple[Parameter, ...]:
             choices = ", ".join(PARAMETER_TYPES)
             raise InputError(where, f"parameter {name!r}: unknown type {kind!r} ({choices})")
         example = settings.get("example")
+        default = settings.get("default")
         params.append(
             Parameter(
                 name=str(name),
@@ -309,6 +313,7 @@ def _parse_params(spec: Any, where: str) -> tuple[Parameter, ...]:
                 example=None if example is None else str(example),
                 required=bool(settings.get("required", True)),
                 resource_class=settings.get("class"),
+                default=None if default is None else str(default),
             )
         )
     return tuple(params)

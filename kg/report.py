@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import os
 import re
@@ -24,7 +25,8 @@ from kg.namespaces import KGO
 from kg.network import local_name, node_label
 from kg.pictures import evidence_svg, timeline_svg
 from kg.provenance import source_kind, source_url, sources_of
-from kg.sparql import result_rows, run_query
+from kg.sparql import Row, result_rows, run_query
+from kg.stats import data_date
 from kg.stores import triple_count
 from kg.timeline import TimelineItem, timeline, verdict_text
 
@@ -211,7 +213,9 @@ def authorisations(graph: Graph, therapy: Node) -> list[Authorisation]:
     ]
 
 
-def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
+def build_report(
+    graph: Graph, out_dir: str | os.PathLike[str], *, today: datetime.date | None = None
+) -> Path:
     """Write the report: ``index.html``, a ``<slug>.html`` per therapy, its pictures, a stylesheet.
 
     The index lists the pipeline (therapy, sponsor, modality, status, where approved or
@@ -221,7 +225,10 @@ def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
     table; planned events are marked "planned"), its evidence picture, the claims sources
     disagree on (in a box of their own), its sources as a numbered list that the page's
     ``[n]`` markers point to, and a glossary of the abbreviations it uses. The pages need no
-    network: no scripts, no web fonts, only local SVG pictures and one stylesheet.
+    network: no scripts, no web fonts, only local SVG pictures and one stylesheet. The index
+    says the graph's data date, each therapy page the day its file was last reviewed, and both
+    list what needs checking as of ``today`` (the stored query ``needs-checking``), each with
+    its reason; an overdue plan is marked "overdue", not "planned".
 
     The report is built in a temporary folder next to ``out_dir`` and moved into place. The
     folder must be new, empty, or one this function wrote before (it leaves a
@@ -230,6 +237,7 @@ def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
 
     :param graph: the graph, such as :func:`kg.io.load_curated`'s
     :param out_dir: the folder to write
+    :param today: the day to check overdue and stale records for; the system's date by default
     :returns: the path of ``index.html``
     :raises KgError: when ``out_dir`` holds files this function did not write
 
@@ -237,7 +245,8 @@ def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
     >>> from kg.io import load
     >>> from kg.resources import asset_dir, ontology_files
     >>> graph = load(*ontology_files(), asset_dir("data") / "tofersen.ttl")
-    >>> index = build_report(graph, Path(tempfile.mkdtemp()) / "site")
+    >>> site = Path(tempfile.mkdtemp()) / "site"
+    >>> index = build_report(graph, site, today=datetime.date(2026, 12, 5))
     >>> "tofersen.html" in index.read_text(encoding="utf-8")
     True
     """
@@ -246,7 +255,7 @@ def build_report(graph: Graph, out_dir: str | os.PathLike[str]) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        written = _write_site(graph, staging)
+        written = _write_site(graph, staging, today or datetime.date.today())
         (staging / MARKER_FILE).write_text(
             "".join(f"{name}\n" for name in sorted(written)), encoding="utf-8"
         )
@@ -276,7 +285,7 @@ def _check_target(target: Path) -> None:
         )
 
 
-def _write_site(graph: Graph, folder: Path) -> list[str]:
+def _write_site(graph: Graph, folder: Path, today: datetime.date) -> list[str]:
     """Write every file of the report into a folder; return the names written."""
     environment = Environment(
         loader=PackageLoader("kg", "report_assets"),
@@ -287,10 +296,16 @@ def _write_site(graph: Graph, folder: Path) -> list[str]:
     stylesheet = files("kg") / "report_assets" / "style.css"
     (folder / "style.css").write_text(stylesheet.read_text(encoding="utf-8"), encoding="utf-8")
     written = ["style.css"]
-    common = {"triples": triple_count(graph)}
+    reviewed = data_date(graph)
+    checks = _needs_checking(graph, today)
+    common = {
+        "triples": triple_count(graph),
+        "data_date": None if reviewed is None else reviewed.isoformat(),
+        "checked_on": today.isoformat(),
+    }
     terms = glossary(graph)
     conflicts = conflicting_claims(graph)  # once for the site, not once per page
-    pipeline = _pipeline(graph)
+    pipeline = _pipeline(graph, today)
     for row in pipeline:
         therapy = row["node"]
         slug = therapy_slug(therapy)
@@ -314,12 +329,28 @@ def _write_site(graph: Graph, folder: Path) -> list[str]:
             **common,
             **page,
             pictures=pictures,
+            checks=[check for check in checks if check["therapy"] == str(therapy)],
+            overdue={check["item"] for check in checks if check["check"] == "overdue plan"},
+            last_reviewed=_last_reviewed(graph, therapy),
         )
         written.append(f"{slug}.html")
     index = folder / "index.html"
-    _render(environment, "index.html.j2", index, terms, **common, therapies=pipeline)
+    _render(
+        environment, "index.html.j2", index, terms, **common, therapies=pipeline, checks=checks
+    )
     written.append("index.html")
     return written
+
+
+def _needs_checking(graph: Graph, today: datetime.date) -> list[Row]:
+    """Return the rows of the stored query ``needs-checking`` as of ``today``."""
+    return result_rows(run_query(graph, "needs-checking", {"asOf": today.isoformat()}))
+
+
+def _last_reviewed(graph: Graph, therapy: Node) -> str | None:
+    """Return the day the therapy's file was last reviewed (``kgo:lastReviewed``), if stated."""
+    dates = sorted(str(value) for value in graph.objects(therapy, KGO.lastReviewed))
+    return dates[-1] if dates else None
 
 
 def _render(
@@ -403,7 +434,7 @@ def _replace(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _pipeline(graph: Graph) -> list[dict[str, Any]]:
+def _pipeline(graph: Graph, today: datetime.date) -> list[dict[str, Any]]:
     """Return the index rows: therapy, brands, developers, modality, status, approvals, last event.
 
     Status and latest event are the stored query ``pipeline-status``'s, so the report and a
@@ -413,7 +444,7 @@ def _pipeline(graph: Graph) -> list[dict[str, Any]]:
     """
     columns = ("status", "statusAsOf", "latestDate", "latestEvent")
     found: dict[str, dict[str, list[str]]] = {}
-    for answer in result_rows(run_query(graph, "pipeline-status")):
+    for answer in result_rows(run_query(graph, "pipeline-status", today=today)):
         values = found.setdefault(str(answer["therapy"]), {})
         for column in columns:
             value = answer[column]
@@ -508,6 +539,7 @@ def _therapy_page(
             {
                 "when": item.when,
                 "planned": item.planned,
+                "iri": item.iri,
                 "label": item.label,
                 "kind": item.detail,
                 "sources": numbering.marks(sources_of(graph, URIRef(item.iri))),

@@ -164,6 +164,7 @@ def _describe(query: StoredQuery) -> dict[str, Any]:
                 "description": p.description,
                 "example": p.example,
                 "required": p.required,
+                "default": p.default,
             }
             for p in query.params
         ],

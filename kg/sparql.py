@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -156,13 +157,19 @@ def run_query(
     params: Mapping[str, str] | None = None,
     *,
     registry: QueryRegistry | None = None,
+    today: datetime.date | None = None,
 ) -> Result:
     """Run a stored query, by name or as a :class:`~kg.queries.StoredQuery`, with parameters.
+
+    A parameter declared with ``default: today`` (the ``asOf`` of the queries that report
+    statuses and events) takes ``today`` when not given; give ``today`` (or the parameter
+    itself) to make the answer independent of the day it runs.
 
     :param graph: the graph to query
     :param query: the stored query or its name
     :param params: parameter values as typed, by name (names are resolved in ``graph``)
     :param registry: where to look names up; the bundled queries by default
+    :param today: the day ``default: today`` parameters stand for; the system's date by default
     :returns: rdflib's result
     :raises UnknownQueryError: if no stored query has that name
     :raises ParameterError: if a parameter is missing, unknown, malformed or ambiguous
@@ -173,7 +180,7 @@ def run_query(
     True
     """
     stored = query if isinstance(query, StoredQuery) else (registry or default_registry())[query]
-    return sparql(graph, bind_parameters(stored, graph, params or {}))
+    return sparql(graph, bind_parameters(stored, graph, params or {}, today=today))
 
 
 def result_rows(result: Result) -> list[Row]:

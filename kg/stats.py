@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 from rdflib import Graph
 
+from kg.dates import to_date
 from kg.sparql import sparql
 from kg.stores import triple_count
 
 __all__ = [
+    "data_date",
     "graph_stats",
 ]
 
@@ -51,3 +55,30 @@ def graph_stats(graph: Graph) -> dict[str, int]:
     counts = {str(variable): int(binding[variable]) for variable in result.vars or []}
     counts["triples"] = triple_count(graph)
     return counts
+
+
+_DATA_DATE = """
+PREFIX kgo: <https://w3id.org/als-kg/ontology#>
+SELECT (MAX(STR(?reviewed)) AS ?dataDate) WHERE { ?record kgo:lastReviewed ?reviewed }
+"""
+
+
+def data_date(graph: Graph) -> datetime.date | None:
+    """Return the graph's data date: the latest ``kgo:lastReviewed`` of its records.
+
+    Each therapy file states the day its facts were last reviewed against their sources (the
+    date of the last commit that changed them), so the latest of these says how current the
+    whole graph is.
+
+    :param graph: the graph
+    :returns: the date, or None if no record says when it was reviewed
+
+    >>> import kg
+    >>> data_date(kg.load_curated()) >= datetime.date(2026, 1, 1)
+    True
+    >>> data_date(Graph()) is None
+    True
+    """
+    for row in sparql(graph, _DATA_DATE):
+        return to_date(row[0])  # type: ignore[index]
+    return None

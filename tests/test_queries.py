@@ -26,12 +26,14 @@ FIXTURE_PARAMS = {
     "therapy-timeline": {"therapy": "Testra"},
     "results-by-measure": {"measure": "ALSFRS-R"},
     "sources-for": {"entity": "NCT00000001"},
+    "needs-checking": {"asOf": "2027-06-01"},
 }
 FIXTURE_ROWS = {
     "approved-therapies": 1,
     "biomarker-results": 1,
     "claims-without-peer-review": 1,
     "conflicting-claims": 1,
+    "needs-checking": 3,
     "pipeline-status": 1,
     "planned-regulatory-events": 1,
     "precedents": 1,

@@ -117,7 +117,8 @@ function storedQueryItem(query) {
   const inputs = [];
   for (const param of query.params) {
     const label = document.createElement("label");
-    label.textContent = param.name + (param.required ? " (required)" : " (optional)")
+    label.textContent = param.name
+      + (param.required ? " (required)" : param.default ? " (default: " + param.default + ")" : " (optional)")
       + (param.description ? ": " + param.description : "");
     const input = document.createElement("input");
     input.name = param.name;
@@ -161,8 +162,54 @@ async function loadStoredQueries() {
   }
 }
 
+// What needs checking, as of the day chosen (empty: today, as the server decides).
+const CHECK_COLUMNS = [["therapyLabel", "Therapy"], ["check", "Check"], ["itemLabel", "Record"],
+  ["date", "Date"], ["reason", "Why"]];
+
+async function loadChecks() {
+  const status = document.getElementById("checks-status");
+  const box = document.getElementById("checks");
+  const asOf = document.getElementById("checks-as-of").value;
+  status.textContent = "Checking…";
+  box.replaceChildren();
+  try {
+    const url = "/queries/needs-checking" + (asOf ? "?asOf=" + encodeURIComponent(asOf) : "");
+    const response = await fetch(url, { headers: { "Accept": "application/sparql-results+json" } });
+    const body = await response.text();
+    if (!response.ok) {
+      status.textContent = "HTTP " + response.status + ": " + body.trim();
+      status.classList.add("error");
+      return;
+    }
+    status.classList.remove("error");
+    const rows = JSON.parse(body).results.bindings;
+    const table = document.createElement("table");
+    table.id = "checks-table";
+    const head = table.createTHead().insertRow();
+    for (const [, title] of CHECK_COLUMNS) {
+      const th = document.createElement("th");
+      th.textContent = title;
+      head.appendChild(th);
+    }
+    const tbody = table.createTBody();
+    for (const row of rows) {
+      const tr = tbody.insertRow();
+      tr.className = "check-" + (row.check ? row.check.value.replace(/ /g, "-") : "");
+      for (const [name] of CHECK_COLUMNS) tr.appendChild(cell(row[name]));
+    }
+    box.appendChild(table);
+    status.textContent = (asOf ? "As of " + asOf : "As of today") + ": " + rows.length
+      + (rows.length === 1 ? " record needs" : " records need") + " checking.";
+  } catch (error) {
+    status.textContent = "Cannot check: " + error;
+    status.classList.add("error");
+  }
+}
+
+document.getElementById("checks-run").addEventListener("click", loadChecks);
 document.getElementById("run").addEventListener("click", runEditor);
 editor.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) runEditor();
 });
 loadStoredQueries();
+loadChecks();
