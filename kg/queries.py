@@ -8,6 +8,14 @@ A stored query file stays plain SPARQL that any tool runs; its header is YAML be
     #+   trial: {type: resource, class: kgo:ClinicalStudy, example: ALSummit}
     #+ columns:
     #+   trial: the study IRI
+    #+   sources: addresses of the sources
+    #+ lists:
+    #+   sources: " "
+
+``lists`` names the columns that hold several values joined by a ``GROUP_CONCAT``, with the
+separator the query joins them by. SPARQL leaves the order inside a ``GROUP_CONCAT`` free (it
+changes with the store and the hash seed), so :func:`kg.sparql.run_query` sorts the values of
+these columns, and the machine formats (:mod:`kg.results`) give them as lists.
 
 The file name (without ``.rq``) is the query's name. Parameters are the query's ``?_name``
 (required) and ``?__name`` (optional) variables, in the BASIL convention; the header describes
@@ -105,6 +113,7 @@ class StoredQuery:
     :param text: the SPARQL text, header included (still runnable by any SPARQL tool)
     :param form: SELECT, ASK, CONSTRUCT or DESCRIBE
     :param path: the file it was read from, if any
+    :param lists: the columns that hold several values, with the separator between them
     """
 
     name: str
@@ -116,6 +125,7 @@ class StoredQuery:
     text: str
     form: QueryForm
     path: Path | None = None
+    lists: tuple[tuple[str, str], ...] = ()
 
     def parameter(self, name: str) -> Parameter:
         """Return the parameter called ``name``.
@@ -166,6 +176,7 @@ def parse_query_text(text: str, *, name: str, path: Path | None = None) -> Store
     hidden = sorted({p.variable.lstrip("?") for p in params} & set(projection))
     if hidden:
         raise InputError(where, f"parameters must not be projected: {', '.join(hidden)}")
+    lists = _parse_lists(header.get("lists") or {}, projection, where)
     tags = header.get("tags") or []
     return StoredQuery(
         name=name,
@@ -177,6 +188,7 @@ def parse_query_text(text: str, *, name: str, path: Path | None = None) -> Store
         text=text,
         form=form,
         path=path,
+        lists=lists,
     )
 
 
@@ -312,6 +324,17 @@ def _parse_params(spec: Any, where: str) -> tuple[Parameter, ...]:
             )
         )
     return tuple(params)
+
+
+def _parse_lists(spec: Any, projection: list[str], where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(spec, dict) or not all(
+        isinstance(separator, str) and separator for separator in spec.values()
+    ):
+        raise InputError(where, "'lists' in the header must map column names to separators")
+    unknown = sorted(set(spec) - set(projection))
+    if unknown:
+        raise InputError(where, f"'lists' names columns not in the SELECT: {', '.join(unknown)}")
+    return tuple((str(column), separator) for column, separator in spec.items())
 
 
 def _check_params_match_text(params: tuple[Parameter, ...], text: str, where: str) -> None:

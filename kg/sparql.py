@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from rdflib import Graph, Variable
+from rdflib import Graph, Literal, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
@@ -27,6 +27,7 @@ __all__ = [
     "Row",
     "result_rows",
     "run_query",
+    "sort_lists",
     "sparql",
     "term_text",
 ]
@@ -167,13 +168,48 @@ def run_query(
     :raises UnknownQueryError: if no stored query has that name
     :raises ParameterError: if a parameter is missing, unknown, malformed or ambiguous
 
+    The values inside each of the query's list columns (``lists`` in its header) come out
+    sorted, and an empty list as no value, so the answer is the same on every store and
+    whatever the hash seed (the order inside a ``GROUP_CONCAT`` is free in SPARQL).
+
     >>> import kg
     >>> rows = result_rows(run_query(kg.load_curated(), "trial-results", {"trial": "ALSummit"}))
     >>> any(row["pValue"] == "p=0.001" for row in rows)
     True
     """
     stored = query if isinstance(query, StoredQuery) else (registry or default_registry())[query]
-    return sparql(graph, bind_parameters(stored, graph, params or {}))
+    result = sparql(graph, bind_parameters(stored, graph, params or {}))
+    if stored.lists and result.type == "SELECT":
+        result.bindings = [sort_lists(binding, stored.lists) for binding in result.bindings]
+    return result
+
+
+def sort_lists(
+    binding: Mapping[Variable, Node], lists: tuple[tuple[str, str], ...]
+) -> dict[Variable, Node]:
+    """Sort the values inside a solution's list columns; drop a list that is empty.
+
+    :param binding: one solution, variable to term
+    :param lists: list columns with their separators (``StoredQuery.lists``)
+    :returns: a new solution
+
+    >>> from rdflib import Literal
+    >>> sort_lists({Variable("s"): Literal("b a c"), Variable("t"): Literal("")},
+    ...            (("s", " "), ("t", "; ")))
+    {rdflib.term.Variable('s'): rdflib.term.Literal('a b c')}
+    """
+    solution = dict(binding)
+    for column, separator in lists:
+        variable = Variable(column)
+        value = solution.get(variable)
+        if value is None:
+            continue
+        items = sorted(item for item in str(value).split(separator) if item)
+        if items:
+            solution[variable] = Literal(separator.join(items))
+        else:
+            del solution[variable]
+    return solution
 
 
 def result_rows(result: Result) -> list[Row]:
