@@ -9,6 +9,10 @@ Every function takes and returns plain :class:`rdflib.Graph` objects.
 >>> rows = kg.result_rows(kg.run_query(g, "trials-missed-primary-endpoint"))
 >>> "NCT04745299" in {row["nctId"] for row in rows}
 True
+
+For analyses, :func:`kg.rows` and :func:`kg.dataframe` give typed values (numbers, booleans,
+ISO dates) of a stored query or your own SPARQL; ``kg.sparql(graph, text)`` (also
+``kg.run_sparql``) gives rdflib's result.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ from kg.resources import (
     query_files,
     shape_files,
 )
+from kg.results import dataframe, rows
 from kg.sparql import QueryError, result_rows, run_query
+from kg.sparql import sparql as run_sparql
 from kg.stats import graph_stats
 from kg.stores import StoreError, load_into_store, open_graph, read_store
 from kg.validation import Severity, ValidationReport, Violation, validate
@@ -65,6 +71,7 @@ __all__ = [
     "asset_dir",
     "bind_prefixes",
     "data_files",
+    "dataframe",
     "default_registry",
     "graph_stats",
     "guess_format",
@@ -78,7 +85,9 @@ __all__ = [
     "read_graph",
     "read_store",
     "result_rows",
+    "rows",
     "run_query",
+    "run_sparql",
     "serialize",
     "shape_files",
     "validate",

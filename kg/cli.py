@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ from kg.io import load_curated
 from kg.namespaces import bind_prefixes
 from kg.queries import default_registry
 from kg.remote import DEFAULT_GRAPH, PUSH_TIMEOUT, push
+from kg.results import flat_rows, typed_table
 from kg.server import DEFAULT_PORT, DEFAULT_TIME_LIMIT, make_server
 from kg.sparql import result_rows, run_query, sparql
 from kg.stats import graph_stats
@@ -132,15 +134,26 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-def _echo_result(result: Result, fmt: RowFormat, columns: str | None = None) -> None:
+def _echo_result(
+    result: Result,
+    fmt: RowFormat,
+    columns: str | None = None,
+    lists: tuple[tuple[str, str], ...] = (),
+) -> None:
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         graph = bind_prefixes(Graph())
         for triple in result:
             graph.add(triple)  # type: ignore[arg-type]
         click.echo(graph.serialize(format="turtle"), nl=False)
         return
-    rows = result_rows(result)
-    available = [str(variable) for variable in result.vars or []] or ["answer"]
+    rows: Sequence[dict[str, Any]]
+    if fmt == "table":  # text as the graph writes it
+        rows = result_rows(result)
+        available = [str(variable) for variable in result.vars or []] or ["answer"]
+    else:  # typed: numbers, booleans, ISO dates with their precision, lists
+        available, rows = typed_table(result, lists=lists)
+        if fmt != "json":
+            rows = flat_rows(rows, lists=lists)
     chosen = [name.strip() for name in columns.split(",")] if columns else available
     unknown = [name for name in chosen if name not in available]
     if unknown:
@@ -148,6 +161,13 @@ def _echo_result(result: Result, fmt: RowFormat, columns: str | None = None) -> 
             f"no column {', '.join(unknown)}; columns: {', '.join(available)}",
             param_hint="--columns",
         )
+    if columns and fmt != "table":  # a date keeps its precision column
+        chosen = [
+            name
+            for column in chosen
+            for name in (column, f"{column}Precision")
+            if name == column or (name in available and name not in chosen)
+        ]
     click.echo(format_rows(rows, chosen, fmt), nl=False)
 
 
@@ -216,8 +236,11 @@ def query_command(
 ) -> None:
     """Run the stored query NAME on the curated graph and print its rows.
 
-    See `kg queries` for the names, parameters and columns. In json, IRIs are full IRIs and
-    literals their lexical form.
+    See `kg queries` for the names, parameters and columns (`kg queries NAME` for one).
+    The table shows values as the graph writes them. json, csv and tsv are typed: numbers
+    are numbers, booleans true/false, dates ISO (2024-12 reads 2024-12-01, with a
+    <column>Precision column of day, month or year beside a date column that is not all
+    days), list columns sorted (json arrays), IRIs in full.
 
     \b
     Example:
@@ -227,7 +250,8 @@ def query_command(
         kg query approved-therapies --columns therapyLabel,jurisdiction,approvalKind,date
     """
     graph = read_store(store)
-    _echo_result(run_query(graph, name, _parse_params(pairs)), fmt, columns)
+    stored = default_registry()[name]
+    _echo_result(run_query(graph, stored, _parse_params(pairs)), fmt, columns, stored.lists)
 
 
 @main.command("sparql")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -14,7 +16,7 @@ from rdflib.plugins.stores.memory import Memory, SimpleMemory
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from rdflib.store import Store
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from kg.engine import evaluate, supports
 from kg.errors import KgError
@@ -185,8 +187,8 @@ def run_query(
 
 
 def sort_lists(
-    binding: Mapping[Variable, Node], lists: tuple[tuple[str, str], ...]
-) -> dict[Variable, Node]:
+    binding: Mapping[Variable, Identifier], lists: tuple[tuple[str, str], ...]
+) -> dict[Variable, Identifier]:
     """Sort the values inside a solution's list columns; drop a list that is empty.
 
     :param binding: one solution, variable to term
@@ -248,3 +250,25 @@ def term_text(term: Node | None) -> str | None:
     if term is None:
         return None
     return str(term)
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as its :func:`sparql` function.
+
+    ``kg sparql`` runs SPARQL on the command line, so ``kg.sparql(graph, text)`` is what
+    people type in Python; the module stays a module (``from kg.sparql import ...`` and
+    ``kg.sparql.result_rows`` keep working).
+
+    >>> import kg
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle")
+    >>> kg.sparql(g, "ASK { ?s ?p 1 }").askAnswer, kg.sparql.result_rows is result_rows
+    (True, True)
+    """
+
+    def __call__(self, graph: Graph, text: str) -> Result:
+        """Run SPARQL text on a graph: see :func:`sparql`."""
+        return sparql(graph, text)
+
+
+sys.modules[__name__].__class__ = _CallableModule
