@@ -328,8 +328,7 @@ def stats_command(fmt: RowFormat, store: str) -> None:
         kg stats --format json
     """
     counts = graph_stats(read_store(store))
-    rows: list[dict[str, str | None]] = [{k: str(v) for k, v in counts.items()}]
-    click.echo(format_rows(rows, list(counts), fmt), nl=False)
+    click.echo(format_rows([counts], list(counts), fmt), nl=False)
 
 
 @main.group("import")
