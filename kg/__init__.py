@@ -17,8 +17,6 @@ ISO dates) of a stored query or your own SPARQL; ``kg.sparql(graph, text)`` (als
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from kg.endpoints import Endpoint, EndpointError
 from kg.errors import InputError, KgError
 from kg.export import EXPORT_FORMATS, serialize, write_graph
@@ -26,6 +24,7 @@ from kg.io import FORMATS, GraphSource, guess_format, load, load_curated, read_g
 from kg.namespaces import KGO, KGR, OBO, SCHEMA, WD, WDT, bind_prefixes
 from kg.parameters import AmbiguousParameterError, ParameterError
 from kg.queries import QueryRegistry, StoredQuery, UnknownQueryError, default_registry
+from kg.release import VERSION as __version__  # noqa: N811 - the version, in one place
 from kg.remote import push
 from kg.resources import (
     AssetNotFoundError,
@@ -93,8 +92,3 @@ __all__ = [
     "validate",
     "write_graph",
 ]
-
-try:
-    __version__ = version("als-kg")
-except PackageNotFoundError:  # a checkout that was never installed
-    __version__ = "0+unknown"
