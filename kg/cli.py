@@ -14,7 +14,8 @@ from rdflib.query import Result
 
 from kg import __version__
 from kg.analysis_commands import ANALYSIS_COMMANDS
-from kg.cli_options import format_option, store_option, table_or_json_option
+from kg.catalogue import queries_graph
+from kg.cli_options import format_option, store_option
 from kg.endpoints import Endpoint
 from kg.errors import InputError, KgError
 from kg.export import EXPORT_FORMATS, ExportFormat, serialize, write_graph
@@ -22,7 +23,7 @@ from kg.formats import RowFormat, format_rows
 from kg.importers import import_changes
 from kg.io import load_curated
 from kg.namespaces import bind_prefixes
-from kg.queries import default_registry
+from kg.queries import QueryRegistry, default_registry, describe_query, query_text
 from kg.remote import DEFAULT_GRAPH, PUSH_TIMEOUT, push
 from kg.results import flat_rows, typed_table
 from kg.server import DEFAULT_PORT, DEFAULT_TIME_LIMIT, make_server
@@ -172,38 +173,48 @@ def _echo_result(
 
 
 @main.command("queries")
-@table_or_json_option
-def queries_command(fmt: str) -> None:
-    """List the stored queries with their titles, parameters and result columns.
+@click.argument("name", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "turtle"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for programs, turtle for RDF (SIB's sparql-examples shape).",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="With --format turtle: the SPARQL endpoint the queries run on (schema:target).",
+)
+def queries_command(name: str | None, fmt: str, endpoint: str | None) -> None:
+    """List the stored queries, or show one: its description, parameters and SPARQL.
+
+    Without NAME, lists every query with its title and parameters. With NAME, prints what
+    the query answers, its parameters and columns, and its SPARQL text (which any SPARQL
+    tool runs; `--format json` gives the same as one object). `--format turtle` writes the
+    queries as RDF, one sh:SPARQLExecutable each, as SIB's sparql-examples publish theirs;
+    `kg serve` loads them beside the data.
 
     \b
     Example:
         kg queries
+        kg queries trial-results
         kg queries --format json
+        kg queries --format turtle --endpoint https://example.org/sparql > queries.ttl
     """
     registry = default_registry()
-    described: list[dict[str, Any]] = [
-        {
-            "name": query.name,
-            "title": query.title,
-            "description": query.description,
-            "tags": list(query.tags),
-            "params": [
-                {
-                    "name": p.name,
-                    "type": p.type,
-                    "required": p.required,
-                    "description": p.description,
-                    "example": p.example,
-                }
-                for p in query.params
-            ],
-            "columns": [name for name, _ in query.columns],
-        }
-        for query in registry.values()
-    ]
+    chosen = [registry[name]] if name else list(registry.values())
+    if fmt == "turtle":
+        picked = QueryRegistry({query.name: query for query in chosen})
+        click.echo(serialize(queries_graph(picked, endpoint=endpoint)), nl=False)
+        return
+    described = [describe_query(query) for query in chosen]
     if fmt == "json":
-        click.echo(json.dumps(described, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(described[0] if name else described, indent=2, ensure_ascii=False))
+        return
+    if name:
+        click.echo(query_text(chosen[0]), nl=False)
         return
     rows: list[dict[str, str | None]] = [
         {

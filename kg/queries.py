@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
+import textwrap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +46,11 @@ __all__ = [
     "StoredQuery",
     "UnknownQueryError",
     "default_registry",
+    "describe_query",
     "parse_query_file",
     "parse_query_text",
+    "query_body",
+    "query_text",
 ]
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
@@ -274,6 +278,83 @@ def default_registry() -> QueryRegistry:
     True
     """
     return _registry_of(asset_dir("queries"))
+
+
+def query_body(query: StoredQuery) -> str:
+    """Return a stored query's SPARQL without its ``#+`` metadata header.
+
+    >>> query_body(default_registry()["trial-results"]).startswith("PREFIX kgo:")
+    True
+    """
+    lines = query.text.splitlines()
+    start = 0
+    while start < len(lines) and _HEADER.match(lines[start]):
+        start += 1
+    return "\n".join(lines[start:]).strip() + "\n"
+
+
+def describe_query(query: StoredQuery) -> dict[str, Any]:
+    """Describe a stored query as JSON-ready data: what ``kg queries --format json`` prints.
+
+    >>> described = describe_query(default_registry()["trial-results"])
+    >>> described["params"][0]["name"], described["sparql"].startswith("PREFIX")
+    ('trial', True)
+    """
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "tags": list(query.tags),
+        "params": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "required": p.required,
+                "description": p.description,
+                "example": p.example,
+            }
+            for p in query.params
+        ],
+        "columns": [name for name, _ in query.columns],
+        "lists": [name for name, _ in query.lists],
+        "sparql": query_body(query),
+    }
+
+
+def query_text(query: StoredQuery) -> str:
+    """Describe a stored query for people: what it answers, its parameters, columns and SPARQL.
+
+    >>> text = query_text(default_registry()["trial-results"])
+    >>> "kg query trial-results -p trial=ALSummit" in text and "SELECT DISTINCT" in text
+    True
+    """
+    lines = [f"{query.name}: {query.title}", ""]
+    if query.description:
+        lines += [textwrap.fill(query.description, width=96), ""]
+    if query.params:
+        lines.append("Parameters:")
+        for p in query.params:
+            kind = p.type + (f" ({p.resource_class})" if p.resource_class else "")
+            need = "required" if p.required else "optional"
+            example = f"; example: {p.example}" if p.example is not None else ""
+            lines.append(f"  {p.name}: {p.description} [{kind}, {need}{example}]")
+        lines.append("")
+    if query.columns:
+        lists = dict(query.lists)
+        lines.append("Columns:")
+        for name, description in query.columns:
+            several = " (a list)" if name in lists else ""
+            lines.append(f"  {name}: {description}{several}")
+        lines.append("")
+    examples = " ".join(
+        f"-p {p.name}={_quoted(p.example)}" for p in query.params if p.required and p.example
+    )
+    lines += [f"Run it with: kg query {query.name} {examples}".rstrip(), "", "SPARQL:", ""]
+    return "\n".join(lines) + query_body(query)
+
+
+def _quoted(value: str) -> str:
+    return value if re.fullmatch(r"[\w.:/-]+", value) else f"'{value}'"
 
 
 @functools.cache
