@@ -16,6 +16,7 @@ from kg import __version__
 from kg.analysis_commands import ANALYSIS_COMMANDS
 from kg.catalogue import queries_graph
 from kg.cli_options import format_option, store_option
+from kg.dataset import describe_dataset
 from kg.endpoints import Endpoint
 from kg.errors import InputError, KgError
 from kg.export import EXPORT_FORMATS, ExportFormat, serialize, write_graph
@@ -309,9 +310,20 @@ def sparql_command(query: str, fmt: RowFormat, store: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (atomically); standard output when not given.",
 )
+@click.option(
+    "--description/--no-description",
+    default=True,
+    show_default=True,
+    help="Write the dataset's VoID/DCAT description with the graph.",
+)
 @store_option
-def export_command(fmt: ExportFormat, output: Path | None, store: str) -> None:
+def export_command(
+    fmt: ExportFormat, output: Path | None, description: bool, store: str
+) -> None:
     """Export the curated graph (ontology and data) in an RDF format or as GraphML.
+
+    The RDF formats carry the dataset's description (VoID and DCAT: licence, version,
+    release and modification dates, counts, vocabularies) unless --no-description.
 
     \b
     Example:
@@ -320,10 +332,11 @@ def export_command(fmt: ExportFormat, output: Path | None, store: str) -> None:
         kg export --format nt | gzip > als-kg.nt.gz
     """
     graph = read_store(store)
+    extra = describe_dataset(graph) if description and fmt != "graphml" else None
     if output is None:
-        click.echo(serialize(graph, fmt), nl=False)
+        click.echo(serialize(graph, fmt, extra=extra), nl=False)
     else:
-        write_graph(graph, output, fmt)
+        write_graph(graph, output, fmt, extra=extra)
         click.echo(f"Wrote {triple_count(graph)} triples to {output} ({fmt}).", err=True)
 
 
