@@ -483,15 +483,29 @@ def push_command(endpoint: str, graph_iri: str, store: str, timeout: float) -> N
 def serve_command(store: str, host: str, port: int, timeout: float) -> None:
     """Serve the graph as a read-only SPARQL endpoint, with a page to query it.
 
-    The page (at /) runs your SPARQL and the stored queries; programs send SPARQL 1.1
-    Protocol requests to /sparql. Updates are refused. Ctrl+C stops the server.
+    The page (at /) runs your SPARQL and the stored queries, each with a permalink;
+    programs send SPARQL 1.1 Protocol requests to /sparql (results as JSON, XML, CSV or
+    TSV, graphs as Turtle, N-Triples, RDF/XML or JSON-LD, by Accept; CORS allowed), and
+    GET /sparql alone gives the service and dataset description. The graph's IRIs resolve:
+    /resource/tofersen is a page to a browser and RDF to a client. On an in-memory store
+    the dataset's description and the stored queries (as sh:SPARQLExecutable) are loaded
+    beside the data, so SPARQL finds them. Updates are refused. Ctrl+C stops the server.
 
     \b
     Example:
         kg serve
         kg serve --store oxigraph:als-kg.db --port 8080 --timeout 10
     """
-    server = make_server(read_store(store), host=host, port=port, time_limit=timeout)
+    in_memory = store in ("memory", "oxigraph-memory", "oxigraph:")  # ours to add to
+    server = make_server(
+        read_store(store), host=host, port=port, time_limit=timeout, publish=in_memory
+    )
+    if not in_memory:
+        click.echo(
+            f"Note: {store} is served as it is; its description and the stored queries are at "
+            "/sparql and /queries, not in the graph.",
+            err=True,
+        )
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}, so other machines can query it.", err=True)
     click.echo(f"Serving {store} at {server.url} (SPARQL endpoint {server.url}sparql)", err=True)
