@@ -41,3 +41,12 @@ def test_package_metadata_states_both_licences() -> None:
 def test_readme_states_the_licences() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "CC BY 4.0" in readme and "MIT" in readme and "CITATION.cff" in readme
+
+
+def test_ontology_version_is_the_release() -> None:
+    """The ontology's owl:versionInfo says the same version (the ontology ships with the data)."""
+    from rdflib import OWL, Graph, URIRef
+
+    ontology = Graph().parse(ROOT / "ontology" / "als-kg.ttl")
+    version = ontology.value(URIRef("https://w3id.org/als-kg/ontology"), OWL.versionInfo)
+    assert str(version) == VERSION
