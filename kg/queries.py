@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from rdflib import Variable
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import InputError, KgError
@@ -118,6 +119,10 @@ class StoredQuery:
     :param form: SELECT, ASK, CONSTRUCT or DESCRIBE
     :param path: the file it was read from, if any
     :param lists: the columns that hold several values, with the separator between them
+    :param order: the columns its ORDER BY sorts on, when each condition is a column (or
+        ``STR`` of one): rows that tie on them are put in one fixed order by
+        :func:`kg.sparql.run_query`; ``()`` without ORDER BY; None when a condition is an
+        expression kg cannot follow
     """
 
     name: str
@@ -130,6 +135,7 @@ class StoredQuery:
     form: QueryForm
     path: Path | None = None
     lists: tuple[tuple[str, str], ...] = ()
+    order: tuple[str, ...] | None = None
 
     def parameter(self, name: str) -> Parameter:
         """Return the parameter called ``name``.
@@ -193,6 +199,7 @@ def parse_query_text(text: str, *, name: str, path: Path | None = None) -> Store
         form=form,
         path=path,
         lists=lists,
+        order=_order_columns(prepared.algebra, projection) if form == "SELECT" else None,
     )
 
 
@@ -405,6 +412,24 @@ def _parse_params(spec: Any, where: str) -> tuple[Parameter, ...]:
             )
         )
     return tuple(params)
+
+
+def _order_columns(algebra: Any, projection: list[str]) -> tuple[str, ...] | None:
+    """Name the projected columns an ORDER BY sorts on (see ``StoredQuery.order``)."""
+    node = algebra
+    while node is not None and getattr(node, "name", None) not in ("OrderBy", "ToMultiSet"):
+        node = node.get("p") if hasattr(node, "get") else None
+    if node is None or node.name != "OrderBy":
+        return ()
+    columns = []
+    for condition in node.expr:
+        expression = condition.get("expr") if condition.name == "OrderCondition" else condition
+        if getattr(expression, "name", None) == "Builtin_STR":
+            expression = expression.get("arg")
+        if not isinstance(expression, Variable) or str(expression) not in projection:
+            return None
+        columns.append(str(expression))
+    return tuple(columns)
 
 
 def _parse_lists(spec: Any, projection: list[str], where: str) -> tuple[tuple[str, str], ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +27,7 @@ from kg.queries import QueryRegistry, StoredQuery, default_registry
 __all__ = [
     "QueryError",
     "Row",
+    "break_ties",
     "result_rows",
     "run_query",
     "sort_lists",
@@ -181,9 +182,51 @@ def run_query(
     """
     stored = query if isinstance(query, StoredQuery) else (registry or default_registry())[query]
     result = sparql(graph, bind_parameters(stored, graph, params or {}))
-    if stored.lists and result.type == "SELECT":
-        result.bindings = [sort_lists(binding, stored.lists) for binding in result.bindings]
+    if result.type == "SELECT" and (stored.lists or stored.order is not None):
+        solutions: list[Mapping[Variable, Identifier]] = [
+            sort_lists(binding, stored.lists) for binding in result.bindings
+        ]
+        if stored.order is not None:
+            variables = list(result.vars or [])
+            solutions = break_ties(solutions, [Variable(c) for c in stored.order], variables)
+        result.bindings = solutions
     return result
+
+
+def break_ties(
+    solutions: Sequence[Mapping[Variable, Identifier]],
+    keys: list[Variable],
+    variables: list[Variable],
+) -> list[Mapping[Variable, Identifier]]:
+    """Put rows that tie on the ORDER BY columns in one fixed order, by their values.
+
+    SPARQL leaves the order of tied rows free, and rdflib and Oxigraph give them differently.
+    Rows keep the order the query gave; each run of rows equal on ``keys`` is sorted by the
+    rows' values (numbers by value, so ``33.0`` and ``33`` sort alike).
+
+    >>> from rdflib import Literal
+    >>> a, b = Variable("a"), Variable("b")
+    >>> rows = [{a: Literal(1), b: Literal("y")}, {a: Literal(1), b: Literal("x")},
+    ...         {a: Literal(0), b: Literal("z")}]
+    >>> [str(row[b]) for row in break_ties(rows, [a], [a, b])]
+    ['x', 'y', 'z']
+    """
+    from kg.results import typed_value
+
+    def value(row: Mapping[Variable, Identifier]) -> tuple[tuple[int, str], ...]:
+        return tuple(
+            (0, "") if row.get(v) is None else (1, repr(typed_value(row.get(v))))
+            for v in variables
+        )
+
+    ordered: list[Mapping[Variable, Identifier]] = []
+    run: list[Mapping[Variable, Identifier]] = []
+    for solution in solutions:
+        if run and any(run[0].get(key) != solution.get(key) for key in keys):
+            ordered += sorted(run, key=value)
+            run = []
+        run.append(solution)
+    return ordered + sorted(run, key=value)
 
 
 def sort_lists(

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph
 
 import kg
 from kg.cli import main
@@ -115,3 +116,43 @@ def test_kg_sparql_is_callable_and_still_a_module() -> None:
     assert kg.sparql(kg.load_curated(), "ASK { ?s ?p ?o }").askAnswer is True
 
 
+
+
+@pytest.fixture(scope="module")
+def both_stores() -> dict[str, Graph]:
+    pytest.importorskip("oxrdflib")
+    return {store: kg.read_store(store) for store in ("memory", "oxigraph-memory")}
+
+
+#: conflicting-claims writes values with STR() in its SPARQL, so a decimal reads "33.0" on
+#: rdflib and "33" on Oxigraph before kg sees it: only the query's body can fix that.
+_TEXT_NUMBERS = {"conflicting-claims"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(strict=True, reason="STR() of decimals in the query body"),
+        )
+        if name in _TEXT_NUMBERS
+        else name
+        for name in sorted(REGISTRY)
+    ],
+)
+def test_every_query_gives_the_same_csv_on_both_stores(
+    both_stores: dict[str, Graph], name: str
+) -> None:
+    """Typed CSV of each stored query (with all its example parameters) is the same bytes."""
+    from kg.formats import format_rows
+    from kg.results import flat_rows, typed_table
+    from kg.sparql import run_query
+
+    query = REGISTRY[name]
+    params = {p.name: p.example for p in query.params if p.example is not None}
+    outputs = set()
+    for graph in both_stores.values():
+        columns, table = typed_table(run_query(graph, query, params), lists=query.lists)
+        outputs.add(format_rows(flat_rows(table, lists=query.lists), columns, "csv"))
+    assert len(outputs) == 1
