@@ -9,11 +9,13 @@ Every function takes and returns plain :class:`rdflib.Graph` objects.
 >>> rows = kg.result_rows(kg.run_query(g, "trials-missed-primary-endpoint"))
 >>> "NCT04745299" in {row["nctId"] for row in rows}
 True
+
+For analyses, :func:`kg.rows` and :func:`kg.dataframe` give typed values (numbers, booleans,
+ISO dates) of a stored query or your own SPARQL; ``kg.sparql(graph, text)`` (also
+``kg.run_sparql``) gives rdflib's result.
 """
 
 from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
 
 from kg.endpoints import Endpoint, EndpointError
 from kg.errors import InputError, KgError
@@ -22,6 +24,7 @@ from kg.io import FORMATS, GraphSource, guess_format, load, load_curated, read_g
 from kg.namespaces import KGO, KGR, OBO, SCHEMA, WD, WDT, bind_prefixes
 from kg.parameters import AmbiguousParameterError, ParameterError
 from kg.queries import QueryRegistry, StoredQuery, UnknownQueryError, default_registry
+from kg.release import VERSION as __version__  # noqa: N811 - the version, in one place
 from kg.remote import push
 from kg.resources import (
     AssetNotFoundError,
@@ -31,7 +34,9 @@ from kg.resources import (
     query_files,
     shape_files,
 )
+from kg.results import dataframe, rows
 from kg.sparql import QueryError, result_rows, run_query
+from kg.sparql import sparql as run_sparql
 from kg.stats import graph_stats
 from kg.stores import StoreError, load_into_store, open_graph, read_store
 from kg.validation import Severity, ValidationReport, Violation, validate
@@ -65,6 +70,7 @@ __all__ = [
     "asset_dir",
     "bind_prefixes",
     "data_files",
+    "dataframe",
     "default_registry",
     "graph_stats",
     "guess_format",
@@ -78,14 +84,11 @@ __all__ = [
     "read_graph",
     "read_store",
     "result_rows",
+    "rows",
     "run_query",
+    "run_sparql",
     "serialize",
     "shape_files",
     "validate",
     "write_graph",
 ]
-
-try:
-    __version__ = version("als-kg")
-except PackageNotFoundError:  # a checkout that was never installed
-    __version__ = "0+unknown"

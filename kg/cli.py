@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,7 +14,9 @@ from rdflib.query import Result
 
 from kg import __version__
 from kg.analysis_commands import ANALYSIS_COMMANDS
-from kg.cli_options import format_option, store_option, table_or_json_option
+from kg.catalogue import queries_graph
+from kg.cli_options import format_option, store_option
+from kg.dataset import describe_dataset
 from kg.endpoints import Endpoint
 from kg.errors import InputError, KgError
 from kg.export import EXPORT_FORMATS, ExportFormat, serialize, write_graph
@@ -21,8 +24,9 @@ from kg.formats import RowFormat, format_rows
 from kg.importers import import_changes
 from kg.io import load_curated
 from kg.namespaces import bind_prefixes
-from kg.queries import default_registry
+from kg.queries import QueryRegistry, default_registry, describe_query, query_text
 from kg.remote import DEFAULT_GRAPH, PUSH_TIMEOUT, push
+from kg.results import flat_rows, typed_table
 from kg.server import DEFAULT_PORT, DEFAULT_TIME_LIMIT, make_server
 from kg.sparql import result_rows, run_query, sparql
 from kg.stats import data_date, graph_stats
@@ -132,15 +136,26 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-def _echo_result(result: Result, fmt: RowFormat, columns: str | None = None) -> None:
+def _echo_result(
+    result: Result,
+    fmt: RowFormat,
+    columns: str | None = None,
+    lists: tuple[tuple[str, str], ...] = (),
+) -> None:
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         graph = bind_prefixes(Graph())
         for triple in result:
             graph.add(triple)  # type: ignore[arg-type]
         click.echo(graph.serialize(format="turtle"), nl=False)
         return
-    rows = result_rows(result)
-    available = [str(variable) for variable in result.vars or []] or ["answer"]
+    rows: Sequence[dict[str, Any]]
+    if fmt == "table":  # text as the graph writes it
+        rows = result_rows(result)
+        available = [str(variable) for variable in result.vars or []] or ["answer"]
+    else:  # typed: numbers, booleans, ISO dates with their precision, lists
+        available, rows = typed_table(result, lists=lists)
+        if fmt != "json":
+            rows = flat_rows(rows, lists=lists)
     chosen = [name.strip() for name in columns.split(",")] if columns else available
     unknown = [name for name in chosen if name not in available]
     if unknown:
@@ -148,43 +163,59 @@ def _echo_result(result: Result, fmt: RowFormat, columns: str | None = None) -> 
             f"no column {', '.join(unknown)}; columns: {', '.join(available)}",
             param_hint="--columns",
         )
+    if columns and fmt != "table":  # a date keeps its precision column
+        chosen = [
+            name
+            for column in chosen
+            for name in (column, f"{column}Precision")
+            if name == column or (name in available and name not in chosen)
+        ]
     click.echo(format_rows(rows, chosen, fmt), nl=False)
 
 
 @main.command("queries")
-@table_or_json_option
-def queries_command(fmt: str) -> None:
-    """List the stored queries with their titles, parameters and result columns.
+@click.argument("name", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "turtle"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for programs, turtle for RDF (SIB's sparql-examples shape).",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="With --format turtle: the SPARQL endpoint the queries run on (schema:target).",
+)
+def queries_command(name: str | None, fmt: str, endpoint: str | None) -> None:
+    """List the stored queries, or show one: its description, parameters and SPARQL.
+
+    Without NAME, lists every query with its title and parameters. With NAME, prints what
+    the query answers, its parameters and columns, and its SPARQL text (which any SPARQL
+    tool runs; `--format json` gives the same as one object). `--format turtle` writes the
+    queries as RDF, one sh:SPARQLExecutable each, as SIB's sparql-examples publish theirs;
+    `kg serve` loads them beside the data.
 
     \b
     Example:
         kg queries
+        kg queries trial-results
         kg queries --format json
+        kg queries --format turtle --endpoint https://example.org/sparql > queries.ttl
     """
     registry = default_registry()
-    described: list[dict[str, Any]] = [
-        {
-            "name": query.name,
-            "title": query.title,
-            "description": query.description,
-            "tags": list(query.tags),
-            "params": [
-                {
-                    "name": p.name,
-                    "type": p.type,
-                    "required": p.required,
-                    "description": p.description,
-                    "example": p.example,
-                    "default": p.default,
-                }
-                for p in query.params
-            ],
-            "columns": [name for name, _ in query.columns],
-        }
-        for query in registry.values()
-    ]
+    chosen = [registry[name]] if name else list(registry.values())
+    if fmt == "turtle":
+        picked = QueryRegistry({query.name: query for query in chosen})
+        click.echo(serialize(queries_graph(picked, endpoint=endpoint)), nl=False)
+        return
+    described = [describe_query(query) for query in chosen]
     if fmt == "json":
-        click.echo(json.dumps(described, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(described[0] if name else described, indent=2, ensure_ascii=False))
+        return
+    if name:
+        click.echo(query_text(chosen[0]), nl=False)
         return
     rows: list[dict[str, str | None]] = [
         {
@@ -217,8 +248,11 @@ def query_command(
 ) -> None:
     """Run the stored query NAME on the curated graph and print its rows.
 
-    See `kg queries` for the names, parameters and columns. In json, IRIs are full IRIs and
-    literals their lexical form.
+    See `kg queries` for the names, parameters and columns (`kg queries NAME` for one).
+    The table shows values as the graph writes them. json, csv and tsv are typed: numbers
+    are numbers, booleans true/false, dates ISO (2024-12 reads 2024-12-01, with a
+    <column>Precision column of day, month or year beside a date column that is not all
+    days), list columns sorted (json arrays), IRIs in full.
 
     \b
     Example:
@@ -233,7 +267,8 @@ def query_command(
     the start of that day; see the README, "What the graph said on a date".
     """
     graph = read_store(store)
-    _echo_result(run_query(graph, name, _parse_params(pairs)), fmt, columns)
+    stored = default_registry()[name]
+    _echo_result(run_query(graph, stored, _parse_params(pairs)), fmt, columns, stored.lists)
 
 
 @main.command("sparql")
@@ -280,9 +315,20 @@ def sparql_command(query: str, fmt: RowFormat, store: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (atomically); standard output when not given.",
 )
+@click.option(
+    "--description/--no-description",
+    default=True,
+    show_default=True,
+    help="Write the dataset's VoID/DCAT description with the graph.",
+)
 @store_option
-def export_command(fmt: ExportFormat, output: Path | None, store: str) -> None:
+def export_command(
+    fmt: ExportFormat, output: Path | None, description: bool, store: str
+) -> None:
     """Export the curated graph (ontology and data) in an RDF format or as GraphML.
+
+    The RDF formats carry the dataset's description (VoID and DCAT: licence, version,
+    release and modification dates, counts, vocabularies) unless --no-description.
 
     \b
     Example:
@@ -291,10 +337,11 @@ def export_command(fmt: ExportFormat, output: Path | None, store: str) -> None:
         kg export --format nt | gzip > als-kg.nt.gz
     """
     graph = read_store(store)
+    extra = describe_dataset(graph) if description and fmt != "graphml" else None
     if output is None:
-        click.echo(serialize(graph, fmt), nl=False)
+        click.echo(serialize(graph, fmt, extra=extra), nl=False)
     else:
-        write_graph(graph, output, fmt)
+        write_graph(graph, output, fmt, extra=extra)
         click.echo(f"Wrote {triple_count(graph)} triples to {output} ({fmt}).", err=True)
 
 
@@ -314,10 +361,9 @@ def stats_command(fmt: RowFormat, store: str) -> None:
     """
     graph = read_store(store)
     counts = graph_stats(graph)
-    rows: list[dict[str, str | None]] = [{k: str(v) for k, v in counts.items()}]
     reviewed = data_date(graph)
-    rows[0]["dataDate"] = None if reviewed is None else reviewed.isoformat()
-    click.echo(format_rows(rows, [*counts, "dataDate"], fmt), nl=False)
+    row = {**counts, "dataDate": None if reviewed is None else reviewed.isoformat()}
+    click.echo(format_rows([row], list(row), fmt), nl=False)
 
 
 @main.group("import")
@@ -454,15 +500,29 @@ def push_command(endpoint: str, graph_iri: str, store: str, timeout: float) -> N
 def serve_command(store: str, host: str, port: int, timeout: float) -> None:
     """Serve the graph as a read-only SPARQL endpoint, with a page to query it.
 
-    The page (at /) runs your SPARQL and the stored queries; programs send SPARQL 1.1
-    Protocol requests to /sparql. Updates are refused. Ctrl+C stops the server.
+    The page (at /) runs your SPARQL and the stored queries, each with a permalink;
+    programs send SPARQL 1.1 Protocol requests to /sparql (results as JSON, XML, CSV or
+    TSV, graphs as Turtle, N-Triples, RDF/XML or JSON-LD, by Accept; CORS allowed), and
+    GET /sparql alone gives the service and dataset description. The graph's IRIs resolve:
+    /resource/tofersen is a page to a browser and RDF to a client. On an in-memory store
+    the dataset's description and the stored queries (as sh:SPARQLExecutable) are loaded
+    beside the data, so SPARQL finds them. Updates are refused. Ctrl+C stops the server.
 
     \b
     Example:
         kg serve
         kg serve --store oxigraph:als-kg.db --port 8080 --timeout 10
     """
-    server = make_server(read_store(store), host=host, port=port, time_limit=timeout)
+    in_memory = store in ("memory", "oxigraph-memory", "oxigraph:")  # ours to add to
+    server = make_server(
+        read_store(store), host=host, port=port, time_limit=timeout, publish=in_memory
+    )
+    if not in_memory:
+        click.echo(
+            f"Note: {store} is served as it is; its description and the stored queries are at "
+            "/sparql and /queries, not in the graph.",
+            err=True,
+        )
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}, so other machines can query it.", err=True)
     click.echo(f"Serving {store} at {server.url} (SPARQL endpoint {server.url}sparql)", err=True)

@@ -55,7 +55,7 @@ def jsonld_context(graph: Graph) -> dict[str, Any]:
     return context
 
 
-def serialize(graph: Graph, fmt: ExportFormat = "turtle") -> str:
+def serialize(graph: Graph, fmt: ExportFormat = "turtle", *, extra: Graph | None = None) -> str:
     """Serialize a graph as text in one of :data:`EXPORT_FORMATS`.
 
     A graph on an Oxigraph store is written by Oxigraph itself in Turtle and N-Triples
@@ -63,6 +63,9 @@ def serialize(graph: Graph, fmt: ExportFormat = "turtle") -> str:
 
     :param graph: the graph
     :param fmt: turtle, json-ld, nt or graphml (the networkx view of :mod:`kg.network`)
+    :param extra: more triples to write with the graph, such as its dataset description
+        (:func:`kg.dataset.describe_dataset`); the graph itself is not changed, and GraphML
+        (a network of the data) leaves them out
     :returns: the text
     :raises KgError: for an unknown format
 
@@ -71,6 +74,16 @@ def serialize(graph: Graph, fmt: ExportFormat = "turtle") -> str:
     >>> print(serialize(g, "nt").strip())
     <urn:a> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .
     """
+    if extra is not None and len(extra) and fmt != "graphml":
+        if _oxigraph_format(graph, fmt) is not None:  # Oxigraph writes the graph, rdflib the rest
+            return serialize(graph, fmt) + serialize(extra, fmt)
+        combined = bind_prefixes(Graph())
+        for namespace in (graph, extra):
+            for prefix, iri in namespace.namespaces():
+                combined.bind(prefix, iri, override=False)
+        combined += graph
+        combined += extra
+        return serialize(combined, fmt)
     if fmt == "graphml":
         import networkx as nx
 
@@ -112,7 +125,13 @@ def _umask() -> int:
     return mask
 
 
-def write_graph(graph: Graph, path: str | os.PathLike[str], fmt: ExportFormat = "turtle") -> Path:
+def write_graph(
+    graph: Graph,
+    path: str | os.PathLike[str],
+    fmt: ExportFormat = "turtle",
+    *,
+    extra: Graph | None = None,
+) -> Path:
     """Write a graph to a file, atomically: a failure never leaves a half-written file.
 
     The text is written to a temporary file beside the target, then moved into place.
@@ -120,6 +139,7 @@ def write_graph(graph: Graph, path: str | os.PathLike[str], fmt: ExportFormat = 
     :param graph: the graph
     :param path: the file to write
     :param fmt: turtle, json-ld, nt or graphml
+    :param extra: more triples to write with it (see :func:`serialize`)
     :returns: the path written
     :raises KgError: if the folder does not exist or cannot be written
 
@@ -135,7 +155,7 @@ def write_graph(graph: Graph, path: str | os.PathLike[str], fmt: ExportFormat = 
     if not folder.is_dir():
         raise KgError(f"{target}: the folder {folder} does not exist")
     written_by_oxigraph = _oxigraph_format(graph, fmt)  # Oxigraph streams the file itself
-    text = "" if written_by_oxigraph else serialize(graph, fmt)
+    text = "" if written_by_oxigraph else serialize(graph, fmt, extra=extra)
     if fmt == "json-ld":
         json.loads(text)  # refuse to write JSON that does not parse
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
@@ -143,6 +163,9 @@ def write_graph(graph: Graph, path: str | os.PathLike[str], fmt: ExportFormat = 
         if written_by_oxigraph is not None:
             os.close(handle)
             _dump_oxigraph(graph, written_by_oxigraph, Path(temporary))
+            if extra is not None and len(extra):
+                with open(temporary, "a", encoding="utf-8") as stream:
+                    stream.write(serialize(extra, fmt))
         else:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 __all__ = [
     "ROW_FORMATS",
@@ -19,7 +19,7 @@ ROW_FORMATS: tuple[RowFormat, ...] = ("table", "json", "csv", "tsv")
 
 
 def format_rows(
-    rows: Sequence[dict[str, str | None]],
+    rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
     fmt: RowFormat = "table",
     *,
@@ -28,7 +28,9 @@ def format_rows(
     """Render rows (dicts keyed by column) in one of :data:`ROW_FORMATS`.
 
     ``json`` is one array of objects keyed by column name (unbound values are null); ``table``
-    is a readable text table whose cells are cut at ``max_width`` characters.
+    is a readable text table whose cells are cut at ``max_width`` characters. Values may be
+    text or typed (:mod:`kg.results`): csv and tsv write numbers as Python writes them,
+    booleans as ``true``/``false`` and an unbound value as an empty cell.
 
     :param rows: the rows
     :param columns: the column order
@@ -53,14 +55,25 @@ def format_rows(
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[row.get(column) or "" for column in columns] for row in rows])
+        writer.writerows([[_cell(row.get(column)) for column in columns] for row in rows])
         return buffer.getvalue()
     return _table(rows, columns, max_width)
 
 
-def _table(rows: Sequence[dict[str, str | None]], columns: Sequence[str], max_width: int) -> str:
-    def cell(value: str | None) -> str:
-        text = " ".join((value or "").split())
+def _cell(value: Any) -> str:
+    """Write one value for csv and tsv: ``true``/``false``, numbers as Python writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(map(_cell, value))
+    return str(value)
+
+
+def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], max_width: int) -> str:
+    def cell(value: Any) -> str:
+        text = " ".join(_cell(value).split())
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     cells = [[cell(row.get(column)) for column in columns] for row in rows]

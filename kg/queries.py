@@ -8,6 +8,14 @@ A stored query file stays plain SPARQL that any tool runs; its header is YAML be
     #+   trial: {type: resource, class: kgo:ClinicalStudy, example: ALSummit}
     #+ columns:
     #+   trial: the study IRI
+    #+   sources: addresses of the sources
+    #+ lists:
+    #+   sources: " "
+
+``lists`` names the columns that hold several values joined by a ``GROUP_CONCAT``, with the
+separator the query joins them by. SPARQL leaves the order inside a ``GROUP_CONCAT`` free (it
+changes with the store and the hash seed), so :func:`kg.sparql.run_query` sorts the values of
+these columns, and the machine formats (:mod:`kg.results`) give them as lists.
 
 The file name (without ``.rq``) is the query's name. Parameters are the query's ``?_name``
 (required) and ``?__name`` (optional) variables, in the BASIL convention; the header describes
@@ -18,12 +26,14 @@ from __future__ import annotations
 
 import functools
 import re
+import textwrap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from rdflib import Variable
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import InputError, KgError
@@ -37,8 +47,11 @@ __all__ = [
     "StoredQuery",
     "UnknownQueryError",
     "default_registry",
+    "describe_query",
     "parse_query_file",
     "parse_query_text",
+    "query_body",
+    "query_text",
 ]
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
@@ -108,6 +121,11 @@ class StoredQuery:
     :param text: the SPARQL text, header included (still runnable by any SPARQL tool)
     :param form: SELECT, ASK, CONSTRUCT or DESCRIBE
     :param path: the file it was read from, if any
+    :param lists: the columns that hold several values, with the separator between them
+    :param order: the columns its ORDER BY sorts on, when each condition is a column (or
+        ``STR`` of one): rows that tie on them are put in one fixed order by
+        :func:`kg.sparql.run_query`; ``()`` without ORDER BY; None when a condition is an
+        expression kg cannot follow
     """
 
     name: str
@@ -119,6 +137,8 @@ class StoredQuery:
     text: str
     form: QueryForm
     path: Path | None = None
+    lists: tuple[tuple[str, str], ...] = ()
+    order: tuple[str, ...] | None = None
 
     def parameter(self, name: str) -> Parameter:
         """Return the parameter called ``name``.
@@ -169,6 +189,7 @@ def parse_query_text(text: str, *, name: str, path: Path | None = None) -> Store
     hidden = sorted({p.variable.lstrip("?") for p in params} & set(projection))
     if hidden:
         raise InputError(where, f"parameters must not be projected: {', '.join(hidden)}")
+    lists = _parse_lists(header.get("lists") or {}, projection, where)
     tags = header.get("tags") or []
     return StoredQuery(
         name=name,
@@ -180,6 +201,8 @@ def parse_query_text(text: str, *, name: str, path: Path | None = None) -> Store
         text=text,
         form=form,
         path=path,
+        lists=lists,
+        order=_order_columns(prepared.algebra, projection) if form == "SELECT" else None,
     )
 
 
@@ -267,6 +290,84 @@ def default_registry() -> QueryRegistry:
     return _registry_of(asset_dir("queries"))
 
 
+def query_body(query: StoredQuery) -> str:
+    """Return a stored query's SPARQL without its ``#+`` metadata header.
+
+    >>> query_body(default_registry()["trial-results"]).startswith("PREFIX kgo:")
+    True
+    """
+    lines = query.text.splitlines()
+    start = 0
+    while start < len(lines) and _HEADER.match(lines[start]):
+        start += 1
+    return "\n".join(lines[start:]).strip() + "\n"
+
+
+def describe_query(query: StoredQuery) -> dict[str, Any]:
+    """Describe a stored query as JSON-ready data: what ``kg queries --format json`` prints.
+
+    >>> described = describe_query(default_registry()["trial-results"])
+    >>> described["params"][0]["name"], described["sparql"].startswith("PREFIX")
+    ('trial', True)
+    """
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "tags": list(query.tags),
+        "params": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "required": p.required,
+                "description": p.description,
+                "example": p.example,
+                "default": p.default,
+            }
+            for p in query.params
+        ],
+        "columns": [name for name, _ in query.columns],
+        "lists": [name for name, _ in query.lists],
+        "sparql": query_body(query),
+    }
+
+
+def query_text(query: StoredQuery) -> str:
+    """Describe a stored query for people: what it answers, its parameters, columns and SPARQL.
+
+    >>> text = query_text(default_registry()["trial-results"])
+    >>> "kg query trial-results -p trial=ALSummit" in text and "SELECT DISTINCT" in text
+    True
+    """
+    lines = [f"{query.name}: {query.title}", ""]
+    if query.description:
+        lines += [textwrap.fill(query.description, width=96), ""]
+    if query.params:
+        lines.append("Parameters:")
+        for p in query.params:
+            kind = p.type + (f" ({p.resource_class})" if p.resource_class else "")
+            need = "required" if p.required else "optional"
+            example = f"; example: {p.example}" if p.example is not None else ""
+            lines.append(f"  {p.name}: {p.description} [{kind}, {need}{example}]")
+        lines.append("")
+    if query.columns:
+        lists = dict(query.lists)
+        lines.append("Columns:")
+        for name, description in query.columns:
+            several = " (a list)" if name in lists else ""
+            lines.append(f"  {name}: {description}{several}")
+        lines.append("")
+    examples = " ".join(
+        f"-p {p.name}={_quoted(p.example)}" for p in query.params if p.required and p.example
+    )
+    lines += [f"Run it with: kg query {query.name} {examples}".rstrip(), "", "SPARQL:", ""]
+    return "\n".join(lines) + query_body(query)
+
+
+def _quoted(value: str) -> str:
+    return value if re.fullmatch(r"[\w.:/-]+", value) else f"'{value}'"
+
+
 @functools.cache
 def _registry_of(folder: Path) -> QueryRegistry:
     return QueryRegistry.from_directory(folder)
@@ -317,6 +418,35 @@ def _parse_params(spec: Any, where: str) -> tuple[Parameter, ...]:
             )
         )
     return tuple(params)
+
+
+def _order_columns(algebra: Any, projection: list[str]) -> tuple[str, ...] | None:
+    """Name the projected columns an ORDER BY sorts on (see ``StoredQuery.order``)."""
+    node = algebra
+    while node is not None and getattr(node, "name", None) not in ("OrderBy", "ToMultiSet"):
+        node = node.get("p") if hasattr(node, "get") else None
+    if node is None or node.name != "OrderBy":
+        return ()
+    columns = []
+    for condition in node.expr:
+        expression = condition.get("expr") if condition.name == "OrderCondition" else condition
+        if getattr(expression, "name", None) == "Builtin_STR":
+            expression = expression.get("arg")
+        if not isinstance(expression, Variable) or str(expression) not in projection:
+            return None
+        columns.append(str(expression))
+    return tuple(columns)
+
+
+def _parse_lists(spec: Any, projection: list[str], where: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(spec, dict) or not all(
+        isinstance(separator, str) and separator for separator in spec.values()
+    ):
+        raise InputError(where, "'lists' in the header must map column names to separators")
+    unknown = sorted(set(spec) - set(projection))
+    if unknown:
+        raise InputError(where, f"'lists' names columns not in the SELECT: {', '.join(unknown)}")
+    return tuple((str(column), separator) for column, separator in spec.items())
 
 
 def _check_params_match_text(params: tuple[Parameter, ...], text: str, where: str) -> None:

@@ -3,34 +3,52 @@
 =========================  ===============================================================
 path                       what it answers
 =========================  ===============================================================
-``/``                      the web page: write and run SPARQL, run the stored queries
+``/``                      the web page: write and run SPARQL, run the stored queries;
+                           ``/#query=NAME`` is a stored query's permalink
 ``/sparql``                SPARQL 1.1 Protocol queries (GET ``?query=``, POST form or
-                           ``application/sparql-query``); updates are refused with 403
-``/queries``               the stored queries, their parameters and columns, as JSON
+                           ``application/sparql-query``); updates are refused with 403;
+                           without a query, the SPARQL service description (and the
+                           dataset's VoID/DCAT description)
+``/queries``               the stored queries, their parameters and columns, as JSON; as
+                           RDF (SIB's sparql-examples shape) to a client asking for RDF
 ``/queries/NAME?p=v``      one stored query run with its parameters
+``/resource/X``            the graph's IRI ``https://w3id.org/als-kg/resource/X``: an HTML
+                           page to a browser, Turtle, JSON-LD, N-Triples or RDF/XML to a
+                           client that asks for it
 =========================  ===============================================================
 
-SELECT and ASK results are SPARQL JSON (or XML or CSV, by ``Accept`` or ``format=``);
-CONSTRUCT and DESCRIBE give Turtle (or N-Triples or JSON-LD). Each query runs in a forked
-process that is killed at the time limit (see :mod:`kg.timelimit`), answering 503.
+SELECT and ASK results are SPARQL JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE give Turtle,
+N-Triples, RDF/XML or JSON-LD, chosen by ``Accept`` (or ``format=``); a request for anything
+else is answered 406 with the types on offer. Every answer allows cross-origin use (CORS),
+and OPTIONS answers a browser's preflight. Each query runs in a forked process that is killed
+at the time limit (see :mod:`kg.timelimit`), answering 503.
+
+With ``publish=True`` (what ``kg serve`` does for an in-memory store), the dataset's
+description (:mod:`kg.dataset`) and the stored queries as RDF (:mod:`kg.catalogue`) are added
+to the graph served, so a client finds them by SPARQL:
+``SELECT ?q WHERE { ?q a sh:SPARQLExecutable }``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from rdflib import Graph
+from rdflib import RDF, RDFS, BNode, Graph, Namespace, URIRef
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.query import Result
 
+from kg.catalogue import queries_graph
+from kg.dataset import DATASET, describe_dataset
 from kg.endpoints import EndpointError
 from kg.errors import KgError
+from kg.namespaces import KGR, bind_prefixes
 from kg.queries import QueryRegistry, StoredQuery, UnknownQueryError, default_registry
 from kg.sparql import run_query, sparql
 from kg.timelimit import TimeLimitError, call_with_time_limit
@@ -40,7 +58,9 @@ __all__ = [
     "DEFAULT_TIME_LIMIT",
     "SparqlServer",
     "make_server",
+    "negotiate",
     "query_catalogue",
+    "resource_page",
 ]
 
 #: The port ``kg serve`` listens on when none is given.
@@ -51,25 +71,52 @@ DEFAULT_TIME_LIMIT = 30.0
 #: (status, content type, body): what a worker sends back for one request.
 Answer = tuple[int, str, bytes]
 
-_RESULT_FORMATS = {  # rdflib result serializer by media type, for SELECT and ASK
+_RESULT_FORMATS = {  # serializer by media type, for SELECT and ASK (the first is the default)
     "application/sparql-results+json": "json",
     "application/json": "json",
     "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
     "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
 }
-_GRAPH_FORMATS = {  # rdflib graph serializer by media type, for CONSTRUCT and DESCRIBE
+_GRAPH_FORMATS = {  # rdflib serializer by media type, for CONSTRUCT and DESCRIBE
     "text/turtle": "turtle",
     "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
 }
 _FORMAT_ALIASES = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
     "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
     "turtle": "text/turtle",
+    "ttl": "text/turtle",
     "nt": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
     "jsonld": "application/ld+json",
+    "html": "text/html",
 }
+#: What a resource's IRI gives, by preference when the client takes any of them.
+_RESOURCE_FORMATS = ("text/turtle", "text/html", *list(_GRAPH_FORMATS)[1:])
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+_SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+_FORMATS = Namespace("http://www.w3.org/ns/formats/")
+_SD_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "RDF_XML",
+    "JSON-LD",
+)
 _STATIC = {
     "index.html": "text/html; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
@@ -90,12 +137,25 @@ class SparqlServer(ThreadingHTTPServer):
         *,
         registry: QueryRegistry,
         time_limit: float,
+        publish: bool = False,
     ) -> None:
-        """Listen on ``address`` and answer queries on ``graph``."""
+        """Listen on ``address`` and answer queries on ``graph``.
+
+        The dataset's description is made now, from the graph, with this endpoint's address;
+        with ``publish``, it and the stored queries as RDF are added to the graph.
+        """
         super().__init__(address, _Handler)
         self.graph = graph
         self.registry = registry
         self.time_limit = time_limit
+        endpoint = f"{self.url}sparql"
+        self.description = describe_dataset(graph, endpoint=endpoint)
+        self.catalogue = queries_graph(registry, endpoint=endpoint)
+        if publish:
+            for extra in (self.description, self.catalogue):
+                for triple in extra:
+                    graph.add(triple)
+        self.service = _service_description(endpoint, self.description)
 
     @property
     def url(self) -> str:
@@ -111,6 +171,7 @@ def make_server(
     port: int = DEFAULT_PORT,
     time_limit: float = DEFAULT_TIME_LIMIT,
     registry: QueryRegistry | None = None,
+    publish: bool = False,
 ) -> SparqlServer:
     """Make (but do not start) a SPARQL endpoint over a graph; call ``serve_forever()`` on it.
 
@@ -119,6 +180,8 @@ def make_server(
     :param port: the port; 0 picks a free one
     :param time_limit: seconds a query may run before it is stopped
     :param registry: the stored queries offered; the bundled ones by default
+    :param publish: add the dataset's description and the stored queries (as RDF) to
+        ``graph``, so that SPARQL finds them (the graph is changed)
     :returns: the server, bound and listening
     :raises KgError: if the port is taken or the address cannot be used
 
@@ -135,6 +198,7 @@ def make_server(
             graph,
             registry=registry if registry is not None else default_registry(),
             time_limit=time_limit,
+            publish=publish,
         )
     except OSError as error:
         raise KgError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
@@ -180,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "kg-serve"
 
     def do_GET(self) -> None:
-        """Answer the page, its files, the catalogue, stored queries and SPARQL queries."""
+        """Answer the page, its files, the catalogue, stored queries, resources and SPARQL."""
         url = urlsplit(self.path)
         fields = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         path = unquote(url.path)
@@ -189,15 +253,27 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/static/") and path[len("/static/") :] in _STATIC:
             self._static(path[len("/static/") :])
         elif path == "/queries":
-            body = json.dumps(query_catalogue(self.server.registry), indent=1).encode()
-            self._send(HTTPStatus.OK, "application/json", body)
+            self._catalogue(fields.get("format"))
         elif path.startswith("/queries/"):
             accept = _accept(self.headers.get("Accept"), fields.pop("format", None))
             self._run(_answer_stored, path[len("/queries/") :], fields, accept)
+        elif path == "/sparql" and "query" not in fields:
+            self._graph(self.server.service, fields.get("format"))
         elif path == "/sparql":
             self._sparql(fields.get("query"), fields.get("format"))
+        elif path.startswith("/resource/") and len(path) > len("/resource/"):
+            self._resource(path[len("/resource/") :], fields.get("format"))
         else:
             self._text(HTTPStatus.NOT_FOUND, f"nothing at {path}; try / or /sparql")
+
+    def do_OPTIONS(self) -> None:
+        """Answer a browser's CORS preflight: GET, POST and OPTIONS are allowed from anywhere."""
+        self.send_response(HTTPStatus.NO_CONTENT)
+        for header, value in _CORS.items():
+            self.send_header(header, value)
+        self.send_header("Allow", "GET, POST, OPTIONS")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def do_POST(self) -> None:
         """Answer SPARQL queries sent as a form or as ``application/sparql-query``."""
@@ -244,6 +320,33 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._run(_answer_sparql, text, _accept(self.headers.get("Accept"), fmt))
 
+    def _catalogue(self, fmt: str | None) -> None:
+        """Send the stored queries: JSON for the page and scripts, RDF to a client asking."""
+        accept = _accept(self.headers.get("Accept"), fmt)
+        media = negotiate(accept, ("application/json", *_GRAPH_FORMATS))
+        if media == "application/json":
+            body = json.dumps(query_catalogue(self.server.registry), indent=1).encode()
+            self._send(HTTPStatus.OK, "application/json", body)
+        else:
+            self._graph(self.server.catalogue, fmt)
+
+    def _graph(self, graph: Graph, fmt: str | None) -> None:
+        """Send a small graph the server holds (no query runs) in the format asked for."""
+        accept = _accept(self.headers.get("Accept"), fmt)
+        media = negotiate(accept, tuple(_GRAPH_FORMATS))
+        if media is None:
+            self._send(*_not_acceptable(accept, tuple(_GRAPH_FORMATS)))
+            return
+        body = graph.serialize(format=_GRAPH_FORMATS[media], encoding="utf-8")
+        self._send(HTTPStatus.OK, f"{media}; charset=utf-8", body)
+
+    def _resource(self, local: str, fmt: str | None) -> None:
+        accept = _accept(self.headers.get("Accept"), fmt)
+        if negotiate(accept, _RESOURCE_FORMATS) is None:
+            self._send(*_not_acceptable(accept, _RESOURCE_FORMATS))
+            return
+        self._run(_answer_resource, str(KGR) + local, accept)
+
     def _run(self, worker: Any, *args: Any) -> None:
         try:
             status, content_type, body = call_with_time_limit(
@@ -279,6 +382,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Vary", "Accept")
+        for header, value in _CORS.items():
+            self.send_header(header, value)
         self.end_headers()
         self.wfile.write(body)
 
@@ -309,12 +415,12 @@ def _is_update(text: str) -> bool:
     return False
 
 
-def _accept(header: str | None, fmt: str | None) -> list[str]:
-    """List the media types the client wants, best first (``format=`` wins over ``Accept``)."""
+def _accept(header: str | None, fmt: str | None) -> list[tuple[str, float]]:
+    """List the media types the client takes with their quality (``format=`` wins)."""
     if fmt:
-        return [_FORMAT_ALIASES.get(fmt, fmt)]
-    ranked = []
-    for position, part in enumerate((header or "").split(",")):
+        return [(_FORMAT_ALIASES.get(fmt, fmt), 1.0)]
+    ranges = []
+    for part in (header or "*/*").split(","):
         media, *params = (item.strip() for item in part.split(";"))
         quality = 1.0
         for param in params:
@@ -324,11 +430,52 @@ def _accept(header: str | None, fmt: str | None) -> list[str]:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        ranked.append((-quality, position, media.lower()))
-    return [media for _, _, media in sorted(ranked) if media]
+        if media:
+            ranges.append((media.lower(), quality))
+    return ranges or [("*/*", 1.0)]
 
 
-def _answer_sparql(graph: Graph, registry: QueryRegistry, text: str, accept: list[str]) -> Answer:
+def negotiate(accept: list[tuple[str, float]], offers: tuple[str, ...]) -> str | None:
+    """Pick the offer the client prefers, or None if it takes none of them (HTTP 406).
+
+    Each offer gets the quality of the most specific range that matches it (``text/csv``
+    before ``text/*`` before ``*/*``); the best quality wins, then the order of ``offers``.
+
+    >>> negotiate([("text/*", 0.5), ("text/csv", 1.0)], ("text/turtle", "text/csv"))
+    'text/csv'
+    >>> negotiate([("*/*", 0.8), ("text/html", 1.0)], ("text/turtle", "text/html"))
+    'text/html'
+    >>> negotiate([("image/png", 1.0)], ("text/turtle",)) is None
+    True
+    """
+    best: tuple[float, int, str] | None = None
+    for position, offer in enumerate(offers):
+        kind = offer.split("/")[0]
+        matches = [
+            (specificity, quality)
+            for media, quality in accept
+            for specificity in [
+                2 if media == offer else 1 if media == f"{kind}/*" else 0 if media == "*/*" else -1
+            ]
+            if specificity >= 0
+        ]
+        if not matches:
+            continue
+        quality = max(matches)[1]
+        if quality > 0 and (best is None or (quality, -position) > (best[0], -best[1])):
+            best = (quality, position, offer)
+    return None if best is None else best[2]
+
+
+def _not_acceptable(accept: list[tuple[str, float]], offers: tuple[str, ...]) -> Answer:
+    asked = ", ".join(media for media, _ in accept)
+    message = f"cannot answer in {asked}; this answer comes as: {', '.join(offers)}\n"
+    return HTTPStatus.NOT_ACCEPTABLE, "text/plain; charset=utf-8", message.encode()
+
+
+def _answer_sparql(
+    graph: Graph, registry: QueryRegistry, text: str, accept: list[tuple[str, float]]
+) -> Answer:
     """In the worker: run SPARQL text and serialize the result."""
     return _answer(lambda: sparql(graph, text), accept)
 
@@ -338,13 +485,82 @@ def _answer_stored(
     registry: QueryRegistry,
     name: str,
     params: Mapping[str, str],
-    accept: list[str],
+    accept: list[tuple[str, float]],
 ) -> Answer:
     """In the worker: run a stored query with its parameters and serialize the result."""
     return _answer(lambda: run_query(graph, name, params, registry=registry), accept)
 
 
-def _answer(run: Any, accept: list[str]) -> Answer:
+def _answer_resource(
+    graph: Graph, registry: QueryRegistry, iri: str, accept: list[tuple[str, float]]
+) -> Answer:
+    """In the worker: describe one of the graph's IRIs, as a page or as RDF."""
+    described = sparql(graph, f"DESCRIBE <{iri}>").graph or Graph()
+    if not len(described):
+        return HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", f"no resource <{iri}>\n".encode()
+    media = negotiate(accept, _RESOURCE_FORMATS) or "text/turtle"
+    bind_prefixes(described)
+    if media == "text/html":
+        labels = _labels(graph, {o for o in described.objects() if isinstance(o, URIRef)})
+        return HTTPStatus.OK, "text/html; charset=utf-8", resource_page(iri, described, labels)
+    body = described.serialize(format=_GRAPH_FORMATS[media], encoding="utf-8")
+    return HTTPStatus.OK, f"{media}; charset=utf-8", body
+
+
+def _labels(graph: Graph, nodes: set[URIRef]) -> dict[str, str]:
+    if not nodes:
+        return {}
+    values = " ".join(f"<{node}>" for node in sorted(nodes))
+    result = sparql(
+        graph,
+        "SELECT ?n (SAMPLE(?l) AS ?label) WHERE { VALUES ?n { "
+        + values
+        + " } ?n <http://www.w3.org/2000/01/rdf-schema#label> ?l } GROUP BY ?n",
+    )
+    return {str(row[0]): str(row[1]) for row in result}  # type: ignore[index]
+
+
+def resource_page(iri: str, described: Graph, labels: Mapping[str, str]) -> bytes:
+    """Render a resource's triples as a small HTML page, its links kept on this server.
+
+    >>> from rdflib import Graph, Literal, RDFS
+    >>> g = Graph()
+    >>> _ = g.add((KGR.x, RDFS.label, Literal("X <b>")))
+    >>> b"<h1>X &lt;b&gt;</h1>" in resource_page(str(KGR.x), g, {})
+    True
+    """
+    subject = URIRef(iri)
+    title = str(described.value(subject, RDFS.label) or iri)
+
+    def show(node: Any) -> str:
+        if isinstance(node, URIRef):
+            text = labels.get(str(node)) or described.namespace_manager.normalizeUri(node)
+            href = str(node)
+            if href.startswith(str(KGR)):
+                href = "/resource/" + href[len(str(KGR)) :]
+            return f'<a href="{escape(href)}">{escape(text)}</a>'
+        return escape(str(node))
+
+    rows = "".join(
+        f"<tr><th>{show(p)}</th><td>{show(o)}</td></tr>\n"
+        for p, o in sorted(described.predicate_objects(subject))
+    )
+    local = escape(iri[len(str(KGR)) :] if iri.startswith(str(KGR)) else iri)
+    return (
+        '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title>"
+        '<link rel="stylesheet" href="/static/style.css">'
+        f'<link rel="alternate" type="text/turtle" href="/resource/{local}?format=turtle">'
+        f'<link rel="alternate" type="application/ld+json" href="/resource/{local}?format=jsonld">'
+        f"</head>\n<body>\n<h1>{escape(title)}</h1>\n<p><code>{escape(iri)}</code></p>\n"
+        f'<table class="resource">\n{rows}</table>\n'
+        f'<p>As <a href="/resource/{local}?format=turtle">Turtle</a> or '
+        f'<a href="/resource/{local}?format=jsonld">JSON-LD</a>; '
+        '<a href="/">query the graph</a>.</p>\n</body>\n</html>\n'
+    ).encode()
+
+
+def _answer(run: Any, accept: list[tuple[str, float]]) -> Answer:
     try:
         result: Result = run()
         return _serialize(result, accept)
@@ -356,12 +572,64 @@ def _answer(run: Any, accept: list[str]) -> Answer:
         return HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", f"{error}\n".encode()
 
 
-def _serialize(result: Result, accept: list[str]) -> Answer:
+def _serialize(result: Result, accept: list[tuple[str, float]]) -> Answer:
     if result.type in ("SELECT", "ASK"):
-        media = next((m for m in accept if m in _RESULT_FORMATS), "application/sparql-results+json")
-        body = result.serialize(format=_RESULT_FORMATS[media], encoding="utf-8")
-        return HTTPStatus.OK, f"{media}; charset=utf-8", body or b""
-    media = next((m for m in accept if m in _GRAPH_FORMATS), "text/turtle")
+        media = negotiate(accept, tuple(_RESULT_FORMATS))
+        if media is None:
+            return _not_acceptable(accept, tuple(_RESULT_FORMATS))
+        fmt = _RESULT_FORMATS[media]
+        if fmt == "tsv":
+            body = _tsv(result)
+        elif fmt == "csv" and result.type == "ASK":
+            body = b"true\n" if result.askAnswer else b"false\n"
+        else:
+            body = result.serialize(format=fmt, encoding="utf-8") or b""
+        return HTTPStatus.OK, f"{media}; charset=utf-8", body
+    media = negotiate(accept, tuple(_GRAPH_FORMATS))
+    if media is None:
+        return _not_acceptable(accept, tuple(_GRAPH_FORMATS))
     graph = result.graph if result.graph is not None else Graph()
-    body = graph.serialize(format=_GRAPH_FORMATS[media], encoding="utf-8")
+    body = bind_prefixes(graph).serialize(format=_GRAPH_FORMATS[media], encoding="utf-8")
     return HTTPStatus.OK, f"{media}; charset=utf-8", body
+
+
+def _tsv(result: Result) -> bytes:
+    r"""SPARQL 1.1 TSV results: ``?name`` headers, terms in Turtle syntax.
+
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(data='<urn:a> <urn:p> "x\ty" .', format="turtle")
+    >>> _tsv(g.query("SELECT ?s ?o WHERE { ?s ?p ?o }")).decode()
+    '?s\t?o\n<urn:a>\t"x\\ty"\n'
+    """
+    if result.type == "ASK":
+        return b"true\n" if result.askAnswer else b"false\n"
+    variables = list(result.vars or [])
+    lines = ["\t".join(f"?{variable}" for variable in variables)]
+    for binding in result.bindings:
+        cells = []
+        for variable in variables:
+            term = binding.get(variable)
+            cells.append("" if term is None else term.n3().replace("\t", "\\t"))
+        lines.append("\t".join(cells))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _service_description(endpoint: str, description: Graph) -> Graph:
+    """Describe the endpoint (SPARQL 1.1 Service Description), with the dataset's description."""
+    graph = bind_prefixes(Graph())
+    graph.bind("sd", _SD)
+    graph.bind("formats", _FORMATS)
+    service = URIRef(endpoint)
+    graph.add((service, RDF.type, _SD.Service))
+    graph.add((service, _SD.endpoint, service))
+    graph.add((service, _SD.supportedLanguage, _SD.SPARQL11Query))
+    for name in _SD_FORMATS:
+        graph.add((service, _SD.resultFormat, _FORMATS[name]))
+    graph.add((service, _SD.defaultDataset, DATASET))
+    graph.add((DATASET, RDF.type, _SD.Dataset))
+    default = BNode("default-graph")
+    graph.add((DATASET, _SD.defaultGraph, default))
+    graph.add((default, RDF.type, _SD.Graph))
+    for triple in description:
+        graph.add(triple)
+    return graph

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import sys
+import types
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from rdflib import Graph, Variable
+from rdflib import Graph, Literal, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
@@ -15,7 +17,7 @@ from rdflib.plugins.stores.memory import Memory, SimpleMemory
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from rdflib.store import Store
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from kg.engine import evaluate, supports
 from kg.errors import KgError
@@ -26,8 +28,10 @@ from kg.queries import QueryRegistry, StoredQuery, default_registry
 __all__ = [
     "QueryError",
     "Row",
+    "break_ties",
     "result_rows",
     "run_query",
+    "sort_lists",
     "sparql",
     "term_text",
 ]
@@ -174,13 +178,90 @@ def run_query(
     :raises UnknownQueryError: if no stored query has that name
     :raises ParameterError: if a parameter is missing, unknown, malformed or ambiguous
 
+    The values inside each of the query's list columns (``lists`` in its header) come out
+    sorted, and an empty list as no value, so the answer is the same on every store and
+    whatever the hash seed (the order inside a ``GROUP_CONCAT`` is free in SPARQL).
+
     >>> import kg
     >>> rows = result_rows(run_query(kg.load_curated(), "trial-results", {"trial": "ALSummit"}))
     >>> any(row["pValue"] == "p=0.001" for row in rows)
     True
     """
     stored = query if isinstance(query, StoredQuery) else (registry or default_registry())[query]
-    return sparql(graph, bind_parameters(stored, graph, params or {}, today=today))
+    result = sparql(graph, bind_parameters(stored, graph, params or {}, today=today))
+    if result.type == "SELECT" and (stored.lists or stored.order is not None):
+        solutions: list[Mapping[Variable, Identifier]] = [
+            sort_lists(binding, stored.lists) for binding in result.bindings
+        ]
+        if stored.order is not None:
+            variables = list(result.vars or [])
+            solutions = break_ties(solutions, [Variable(c) for c in stored.order], variables)
+        result.bindings = solutions
+    return result
+
+
+def break_ties(
+    solutions: Sequence[Mapping[Variable, Identifier]],
+    keys: list[Variable],
+    variables: list[Variable],
+) -> list[Mapping[Variable, Identifier]]:
+    """Put rows that tie on the ORDER BY columns in one fixed order, by their values.
+
+    SPARQL leaves the order of tied rows free, and rdflib and Oxigraph give them differently.
+    Rows keep the order the query gave; each run of rows equal on ``keys`` is sorted by the
+    rows' values (numbers by value, so ``33.0`` and ``33`` sort alike).
+
+    >>> from rdflib import Literal
+    >>> a, b = Variable("a"), Variable("b")
+    >>> rows = [{a: Literal(1), b: Literal("y")}, {a: Literal(1), b: Literal("x")},
+    ...         {a: Literal(0), b: Literal("z")}]
+    >>> [str(row[b]) for row in break_ties(rows, [a], [a, b])]
+    ['x', 'y', 'z']
+    """
+    from kg.results import typed_value
+
+    def value(row: Mapping[Variable, Identifier]) -> tuple[tuple[int, str], ...]:
+        return tuple(
+            (0, "") if row.get(v) is None else (1, repr(typed_value(row.get(v))))
+            for v in variables
+        )
+
+    ordered: list[Mapping[Variable, Identifier]] = []
+    run: list[Mapping[Variable, Identifier]] = []
+    for solution in solutions:
+        if run and any(run[0].get(key) != solution.get(key) for key in keys):
+            ordered += sorted(run, key=value)
+            run = []
+        run.append(solution)
+    return ordered + sorted(run, key=value)
+
+
+def sort_lists(
+    binding: Mapping[Variable, Identifier], lists: tuple[tuple[str, str], ...]
+) -> dict[Variable, Identifier]:
+    """Sort the values inside a solution's list columns; drop a list that is empty.
+
+    :param binding: one solution, variable to term
+    :param lists: list columns with their separators (``StoredQuery.lists``)
+    :returns: a new solution
+
+    >>> from rdflib import Literal
+    >>> sort_lists({Variable("s"): Literal("b a c"), Variable("t"): Literal("")},
+    ...            (("s", " "), ("t", "; ")))
+    {rdflib.term.Variable('s'): rdflib.term.Literal('a b c')}
+    """
+    solution = dict(binding)
+    for column, separator in lists:
+        variable = Variable(column)
+        value = solution.get(variable)
+        if value is None:
+            continue
+        items = sorted(item for item in str(value).split(separator) if item)
+        if items:
+            solution[variable] = Literal(separator.join(items))
+        else:
+            del solution[variable]
+    return solution
 
 
 def result_rows(result: Result) -> list[Row]:
@@ -219,3 +300,25 @@ def term_text(term: Node | None) -> str | None:
     if term is None:
         return None
     return str(term)
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as its :func:`sparql` function.
+
+    ``kg sparql`` runs SPARQL on the command line, so ``kg.sparql(graph, text)`` is what
+    people type in Python; the module stays a module (``from kg.sparql import ...`` and
+    ``kg.sparql.result_rows`` keep working).
+
+    >>> import kg
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(data="<urn:a> <urn:p> 1 .", format="turtle")
+    >>> kg.sparql(g, "ASK { ?s ?p 1 }").askAnswer, kg.sparql.result_rows is result_rows
+    (True, True)
+    """
+
+    def __call__(self, graph: Graph, text: str) -> Result:
+        """Run SPARQL text on a graph: see :func:`sparql`."""
+        return sparql(graph, text)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -94,3 +94,25 @@ def test_run_a_stored_query_in_the_page(browser: Any, tmp_path: Path) -> None:
         browser.find_element(By.ID, "run").click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "read-only"))
         assert (tmp_path / "stored-query.png").stat().st_size > 0
+
+
+def test_stored_query_permalink(browser: Any, tmp_path: Path) -> None:
+    """A stored query's permalink opens the page with its parameters filled in, and runs it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 60)
+    with kg_serve(log=tmp_path / "serve.log") as url:
+        browser.get(url)
+        link = wait.until(
+            ec.presence_of_element_located(
+                (By.CSS_SELECTOR, '[data-query="trial-results"] a.permalink')
+            )
+        )
+        assert link.get_attribute("href").endswith("#query=trial-results&trial=ALSummit")
+        browser.get(url + "#query=trial-results&trial=VALOR")
+        browser.refresh()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "result-table"), "VALOR"))
+        field = browser.find_element(By.CSS_SELECTOR, '[data-query="trial-results"] input')
+        assert field.get_attribute("value") == "VALOR"

@@ -10,6 +10,7 @@ from rdflib.compare import isomorphic
 
 import kg
 from kg.cli import main
+from kg.dataset import describe_dataset
 
 
 def test_query_json_lists_alsummit_not_phase_2(runner: CliRunner) -> None:
@@ -70,11 +71,15 @@ def test_sparql_syntax_error_is_one_line(runner: CliRunner) -> None:
 
 
 def test_export_to_file_round_trips(runner: CliRunner, tmp_path: Path) -> None:
-    """kg export -o writes the curated graph, which loads back unchanged."""
+    """kg export -o writes the curated graph and its description, which load back unchanged."""
     out = tmp_path / "als-kg.ttl"
     result = runner.invoke(main, ["export", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert isomorphic(kg.read_graph(out), kg.load_curated())
+    curated = kg.load_curated()
+    assert isomorphic(kg.read_graph(out), curated + describe_dataset(curated))
+    bare = tmp_path / "bare.ttl"
+    result = runner.invoke(main, ["export", "--no-description", "-o", str(bare)])
+    assert isomorphic(kg.read_graph(bare), curated)
 
 
 def test_stats(runner: CliRunner) -> None:

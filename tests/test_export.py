@@ -81,3 +81,30 @@ def test_oxigraph_writes_the_same_graph(
     assert isomorphic(Graph().parse(data=text, format=fmt), graph)
     if fmt == "turtle":
         assert "@prefix kgo: <https://w3id.org/als-kg/ontology#>" in path.read_text()
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph-memory"])
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld"])
+def test_export_holds_the_dataset_description(store: str, fmt: str) -> None:
+    """The exported graph holds a void:Dataset and dcat:Dataset with licence and dates."""
+    if store != "memory":
+        pytest.importorskip("oxrdflib")
+    from rdflib import DCAT, DCTERMS, RDF, VOID, URIRef
+
+    from kg.dataset import DATASET, describe_dataset
+    from kg.export import serialize
+    from kg.release import DATA_RELEASED, VERSION
+    from kg.stores import read_store
+
+    graph = read_store(store)
+    text = serialize(graph, fmt, extra=describe_dataset(graph))
+    back = Graph().parse(data=text, format={"turtle": "turtle", "nt": "nt"}.get(fmt, "json-ld"))
+    assert (DATASET, RDF.type, VOID.Dataset) in back and (DATASET, RDF.type, DCAT.Dataset) in back
+    assert back.value(DATASET, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+    assert str(back.value(DATASET, DCTERMS.issued)) == DATA_RELEASED
+    assert back.value(DATASET, DCTERMS.modified) is not None
+    assert str(back.value(DATASET, URIRef(f"{DCAT}version"))) == VERSION
+    assert int(back.value(DATASET, VOID.triples)) == len(graph)
+    assert len(back) == len(graph) + len(describe_dataset(graph))

@@ -162,3 +162,194 @@ def test_kg_serve_refuses_a_bad_time_limit(tmp_path: Path) -> None:
         timeout=60,
     )
     assert out.returncode == 2 and "time limit must be more than 0 seconds" in out.stderr
+
+
+# --- the protocol in full: content negotiation, CORS, service description, resources -----
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[SparqlServer]:
+    """kg serve's own setup on the curated graph: description and queries loaded beside it.
+
+    A generous time limit: these tests are about formats, not about stopping queries, and a
+    loaded machine must not turn them into 503s.
+    """
+    running = make_server(read_store("memory"), port=0, time_limit=60, publish=True)
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    yield running
+    running.shutdown()
+    running.server_close()
+
+
+SELECT_ONE = quote("SELECT ?x ?y WHERE { BIND(1 AS ?x) BIND(\"a\\tb\" AS ?y) }")
+CONSTRUCT = quote("CONSTRUCT { ?s a ?o } WHERE { ?s a ?o } LIMIT 3")
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("text/html;q=0.9, text/csv;q=0.5", "text/csv"),
+        ("*/*", "application/sparql-results+json"),
+        ("", "application/sparql-results+json"),
+    ],
+)
+def test_select_negotiates(served: SparqlServer, accept: str, expected: str) -> None:
+    headers = {"Accept": accept} if accept else {}
+    status, kind, body = get(f"{served.url}sparql?query={SELECT_ONE}", headers)
+    assert status == 200 and kind == f"{expected}; charset=utf-8"
+    if expected == "text/tab-separated-values":
+        assert body.decode() == '?x\t?y\n"1"^^<http://www.w3.org/2001/XMLSchema#integer>\t"a\\tb"\n'
+    if expected.endswith("xml"):
+        assert b"<sparql" in body
+
+
+@pytest.mark.parametrize(
+    ("accept", "parse_as"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+    ],
+)
+def test_construct_negotiates(served: SparqlServer, accept: str, parse_as: str) -> None:
+    from rdflib import Graph
+
+    status, kind, body = get(f"{served.url}sparql?query={CONSTRUCT}", {"Accept": accept})
+    assert status == 200 and kind == f"{accept}; charset=utf-8"
+    assert len(Graph().parse(data=body, format=parse_as)) == 3
+
+
+def test_what_cannot_be_produced_is_406(served: SparqlServer) -> None:
+    status, _, body = get(f"{served.url}sparql?query={SELECT_ONE}", {"Accept": "image/png"})
+    assert status == 406 and b"text/tab-separated-values" in body
+    status, _, body = get(f"{served.url}sparql?query={CONSTRUCT}", {"Accept": "text/csv"})
+    assert status == 406 and b"text/turtle" in body  # a graph is not a table
+    status, _, _ = get(f"{served.url}resource/tofersen", {"Accept": "text/csv"})
+    assert status == 406
+
+
+def test_cors(served: SparqlServer) -> None:
+    request = Request(f"{served.url}sparql", method="OPTIONS")  # noqa: S310
+    request.add_header("Origin", "https://example.org")
+    request.add_header("Access-Control-Request-Method", "POST")
+    with urlopen(request, timeout=60) as answer:  # noqa: S310
+        assert answer.status == 204
+        assert answer.headers["Access-Control-Allow-Origin"] == "*"
+        assert "POST" in answer.headers["Access-Control-Allow-Methods"]
+    with urlopen(f"{served.url}sparql?query={SELECT_ONE}", timeout=60) as answer:  # noqa: S310
+        assert answer.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_service_description(served: SparqlServer) -> None:
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCTERMS, VOID
+
+    status, kind, body = get(f"{served.url}sparql", {"Accept": "text/turtle"})
+    assert status == 200 and kind.startswith("text/turtle")
+    described = Graph().parse(data=body, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    endpoint = URIRef(f"{served.url}sparql")
+    assert (endpoint, URIRef(f"{sd}endpoint"), endpoint) in described
+    formats = {str(o) for o in described.objects(endpoint, URIRef(f"{sd}resultFormat"))}
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_TSV" in formats
+    dataset = URIRef("https://w3id.org/als-kg/dataset")
+    assert described.value(dataset, VOID.sparqlEndpoint) == endpoint
+    assert described.value(dataset, DCTERMS.license) is not None
+
+
+def test_description_and_stored_queries_are_found_by_sparql(served: SparqlServer) -> None:
+    text = (
+        "PREFIX sh: <http://www.w3.org/ns/shacl#> PREFIX schema: <https://schema.org/> "
+        "SELECT ?name ?target WHERE { ?q a sh:SPARQLExecutable ; sh:select ?sparql ; "
+        "schema:identifier ?name ; schema:target ?target }"
+    )
+    status, _, body = get(f"{served.url}sparql?query={quote(text)}")
+    found = rows(body)
+    assert status == 200 and {row["name"] for row in found} == set(default_registry())
+    assert {row["target"] for row in found} == {f"{served.url}sparql"}
+    modified = (
+        "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX void: <http://rdfs.org/ns/void#> "
+        "SELECT ?license ?modified WHERE { ?d a void:Dataset ; dcterms:license ?license ; "
+        "dcterms:modified ?modified }"
+    )
+    (row,) = rows(get(f"{served.url}sparql?query={quote(modified)}")[2])
+    assert row["license"] == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_catalogue_as_rdf(served: SparqlServer) -> None:
+    from rdflib import Graph
+    from rdflib.namespace import RDF, SH
+
+    status, kind, body = get(f"{served.url}queries", {"Accept": "text/turtle"})
+    assert status == 200 and kind.startswith("text/turtle")
+    catalogue = Graph().parse(data=body, format="turtle")
+    assert len(set(catalogue.subjects(RDF.type, SH.SPARQLExecutable))) == len(default_registry())
+
+
+@pytest.mark.parametrize(
+    ("accept", "parse_as"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld")]
+)
+def test_resource_gives_rdf_to_a_client(served: SparqlServer, accept: str, parse_as: str) -> None:
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDFS
+
+    status, kind, body = get(f"{served.url}resource/tofersen", {"Accept": accept})
+    assert status == 200 and kind == f"{accept}; charset=utf-8"
+    described = Graph().parse(data=body, format=parse_as)
+    assert str(described.value(URIRef("https://w3id.org/als-kg/resource/tofersen"), RDFS.label))
+
+
+def test_resource_gives_a_page_to_a_browser(served: SparqlServer) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    status, kind, body = get(f"{served.url}resource/tofersen", {"Accept": browser})
+    assert status == 200 and kind.startswith("text/html")
+    page = body.decode()
+    assert "<h1>tofersen</h1>" in page and 'href="/resource/' in page
+    assert get(f"{served.url}resource/no-such-thing", {"Accept": "text/turtle"})[0] == 404
+
+
+def test_sparqlwrapper_reads_every_format(served: SparqlServer) -> None:
+    """A widely used client, SPARQLWrapper, gets what it asks for in each format."""
+    from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
+
+    client = SPARQLWrapper(f"{served.url}sparql")
+    client.setQuery(
+        "SELECT ?label WHERE { <https://w3id.org/als-kg/resource/tofersen> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    )
+    client.setReturnFormat(JSON)
+    bindings = client.query().convert()["results"]["bindings"]  # type: ignore[index,call-overload]
+    assert bindings[0]["label"]["value"] == "tofersen"
+    for fmt, marker in ((CSV, b"label\r\ntofersen"), (TSV, b"?label\n\"tofersen\""), (XML, None)):
+        client.setReturnFormat(fmt)
+        answer = client.query()
+        if marker is None:
+            assert answer.convert().getElementsByTagName("literal")[0].firstChild.data == "tofersen"
+        else:
+            assert marker in answer.convert()
+    client.setMethod("POST")
+    client.setQuery("CONSTRUCT { ?s a ?o } WHERE { ?s a ?o } LIMIT 2")
+    client.setReturnFormat(TURTLE)
+    assert b" a " in client.query().convert()
+
+
+def test_kg_serve_acceptance(tmp_path: Path) -> None:
+    """The issue's checks, on `kg serve` itself, with plain HTTP requests."""
+    with kg_serve(log=tmp_path / "serve.log") as url:
+        status, kind, _ = get(f"{url}sparql?query={SELECT_ONE}", {"Accept": "text/csv"})
+        assert (status, kind) == (200, "text/csv; charset=utf-8")
+        assert get(f"{url}sparql?query={SELECT_ONE}", {"Accept": "application/x-nope"})[0] == 406
+        status, kind, body = get(f"{url}resource/tofersen", {"Accept": "text/turtle"})
+        assert status == 200 and kind.startswith("text/turtle") and b"tofersen" in body
+        text = quote(
+            "SELECT (COUNT(?q) AS ?n) WHERE "
+            "{ ?q a <http://www.w3.org/ns/shacl#SPARQLExecutable> }"
+        )
+        (row,) = rows(get(f"{url}sparql?query={text}")[2])
+        assert int(row["n"]) == len(default_registry())

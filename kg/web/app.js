@@ -144,10 +144,34 @@ function storedQueryItem(query) {
   editButton.className = "edit";
   editButton.textContent = "Edit";
   editButton.addEventListener("click", () => { editor.value = query.text; editor.focus(); });
+  // A permalink opens this page on this query, with the parameters filled in, and runs it.
+  item.id = "query-" + query.name;
+  const permalink = document.createElement("a");
+  permalink.className = "permalink";
+  permalink.textContent = "Permalink";
+  const linkTo = () => {
+    const params = new URLSearchParams({ query: query.name });
+    for (const input of inputs) if (input.value.trim()) params.set(input.name, input.value.trim());
+    return "#" + params;
+  };
+  permalink.href = linkTo();
+  for (const input of inputs) input.addEventListener("input", () => { permalink.href = linkTo(); });
   const buttons = document.createElement("p");
-  buttons.append(runButton, " ", editButton);
+  buttons.append(runButton, " ", editButton, " ", permalink);
   item.appendChild(buttons);
   return item;
+}
+
+function openPermalink() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const name = params.get("query");
+  const item = name && document.getElementById("query-" + name);
+  if (!item) return;
+  for (const input of item.querySelectorAll("input")) {
+    if (params.has(input.name)) input.value = params.get(input.name);
+  }
+  item.scrollIntoView();
+  item.querySelector("button.run").click();
 }
 
 async function loadStoredQueries() {
@@ -157,6 +181,7 @@ async function loadStoredQueries() {
     const queries = await response.json();
     list.replaceChildren(...queries.map(storedQueryItem));
     document.body.dataset.ready = "true";
+    openPermalink();
   } catch (error) {
     showStatus("Cannot list the stored queries: " + error, true);
   }
@@ -211,5 +236,6 @@ document.getElementById("run").addEventListener("click", runEditor);
 editor.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) runEditor();
 });
+window.addEventListener("hashchange", openPermalink);
 loadStoredQueries();
 loadChecks();
