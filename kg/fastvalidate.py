@@ -7,26 +7,31 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.errors import KgError
-from kg.io import GraphSource, source_list
+from kg.io import GraphSource, load, source_list
 from kg.oxigraph import to_rdflib
 from kg.progress import progress as progress_bar
 from kg.resources import ontology_files
 from kg.stores import bulk_load
 from kg.validation import (
-    Severity,
     ValidationReport,
     Violation,
+    as_written,
     load_shapes,
+    report_graph,
+    run_pyshacl,
+    severity_name,
 )
 
 __all__ = [
+    "Plan",
     "UnsupportedShapeError",
     "compile_shapes",
+    "plan_shapes",
     "validate_fast",
 ]
 
@@ -88,13 +93,67 @@ class CompiledCheck:
     messages: tuple[Literal, ...]
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How a shapes graph is validated: the compiled checks, and the shapes handed over.
+
+    :param checks: The SPARQL checks of every shape that compiled, in a stable order.
+    :param compiled: The shapes (with targets) whose every constraint is in ``checks``.
+    :param handed_over: The other shapes with targets, each with the reason it was not
+        compiled; pySHACL validates them in the same run.
+    """
+
+    checks: tuple[CompiledCheck, ...]
+    compiled: frozenset[Node]
+    handed_over: dict[Node, str]
+
+
+def plan_shapes(shapes: Graph) -> Plan:
+    """Compile each shape with targets, or hand it over (with the reason) if it cannot be.
+
+    A shape compiles only when every key it carries is one this module translates exactly;
+    anything else (an unknown constraint component, a custom SPARQL-based component, a
+    complex path, a SPARQL-based target, a query whose pre-binding a join cannot reproduce)
+    hands the whole shape to pySHACL. Nothing is ever skipped.
+
+    :param shapes: The SHACL shapes graph.
+    :returns: The :class:`Plan`.
+
+    >>> shapes = Graph().parse(format="turtle", data='''
+    ...     @prefix sh: <http://www.w3.org/ns/shacl#> .
+    ...     @prefix ex: <http://example.org/> .
+    ...     ex:S a sh:NodeShape ; sh:targetClass ex:Drug ;
+    ...         sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+    ...     ex:T a sh:NodeShape ; sh:targetClass ex:Drug ; sh:closed true .''')
+    >>> plan = plan_shapes(shapes)
+    >>> [str(check.component) for check in plan.checks]
+    ['http://www.w3.org/ns/shacl#MinCountConstraintComponent']
+    >>> list(plan.handed_over.values())
+    ['shape <http://example.org/T>: sh:closed is not compiled']
+    """
+    checks: list[CompiledCheck] = []
+    compiled: set[Node] = set()
+    handed_over: dict[Node, str] = {}
+    custom = _parameters(shapes)
+    for shape in _root_shapes(shapes):
+        try:
+            found = _compile_shape(shapes, shape, custom)
+        except UnsupportedShapeError as error:
+            handed_over[shape] = str(error)
+            continue
+        checks += found
+        compiled.add(shape)
+    return Plan(tuple(checks), frozenset(compiled), handed_over)
+
+
 def compile_shapes(shapes: Graph) -> list[CompiledCheck]:
     """Compile every shape of a shapes graph into SPARQL queries, one per constraint.
 
     :param shapes: The SHACL shapes graph.
     :returns: The checks, in a deterministic order.
     :raises UnsupportedShapeError: If a shape uses anything this compiler does not
-        translate (for example a complex path or ``sh:node``): nothing is ever skipped.
+        translate (for example a complex path or ``sh:node``); :func:`plan_shapes` hands
+        such shapes over instead.
 
     >>> shapes = Graph().parse(format="turtle", data='''
     ...     @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -110,18 +169,75 @@ def compile_shapes(shapes: Graph) -> list[CompiledCheck]:
     >>> compile_shapes(bad)
     Traceback (most recent call last):
     ...
-    kg.fastvalidate.UnsupportedShapeError: shape <http://example.org/S>: sh:closed is not supported by the fast validator (use engine="pyshacl")
-    """  # noqa: E501
-    checks: list[CompiledCheck] = []
-    node_shapes = set(shapes.subjects(RDF.type, SH.NodeShape))
-    for key in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode,
-                SH.property, SH.sparql):
-        node_shapes |= set(shapes.subjects(key, None))
-    if set(shapes.subjects(RDF.type, SH.PropertyShape)) - set(shapes.objects(None, SH.property)):
-        raise UnsupportedShapeError("a top-level sh:PropertyShape is not supported")
-    for shape in sorted(node_shapes, key=str):
-        checks += _compile_node_shape(shapes, shape)
+    kg.fastvalidate.UnsupportedShapeError: shape <http://example.org/S>: sh:closed is not compiled
+    """
+    plan = plan_shapes(shapes)
+    for reason in plan.handed_over.values():
+        raise UnsupportedShapeError(reason)
+    return list(plan.checks)
+
+
+_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target)
+
+
+def _root_shapes(shapes: Graph) -> list[Node]:
+    """List the shapes that have targets (implicit class targets included), sorted."""
+    roots: set[Node] = set()
+    for key in _TARGETS:
+        roots |= set(shapes.subjects(key, None))
+    for kind in (SH.NodeShape, SH.PropertyShape):
+        for shape in shapes.subjects(RDF.type, kind):
+            if _is_class(shapes, shape):
+                roots.add(shape)
+    return sorted(roots, key=lambda node: (isinstance(node, BNode), str(node)))
+
+
+def _is_class(shapes: Graph, node: Node) -> bool:
+    return (node, RDF.type, RDFS.Class) in shapes or (node, RDF.type, OWL.Class) in shapes
+
+
+def _parameters(shapes: Graph) -> set[Node]:
+    """List the parameters of the constraint components the shapes graph declares."""
+    found: set[Node] = set()
+    for parameter in shapes.objects(None, SH.parameter):  # of any (sub)class of component
+        found |= set(shapes.objects(parameter, SH.path))
+    return found
+
+
+def _compile_shape(shapes: Graph, shape: Node, custom: set[Node]) -> list[CompiledCheck]:
+    """Compile one shape with targets, or raise :class:`UnsupportedShapeError`."""
+    used = custom & set(shapes.predicates(shape, None))
+    for prop in shapes.objects(shape, SH.property):
+        used |= custom & set(shapes.predicates(prop, None))
+    if used:
+        names = ", ".join(sorted(_show(p) for p in used))
+        raise UnsupportedShapeError(
+            f"shape {_show(shape)}: a custom constraint component ({names}) is not compiled"
+        )
+    if _is_class(shapes, shape):
+        raise UnsupportedShapeError(
+            f"shape {_show(shape)}: implicit class targets are not compiled"
+        )
+    if (shape, RDF.type, SH.PropertyShape) in shapes or (shape, SH.path, None) in shapes:
+        raise UnsupportedShapeError(
+            f"shape {_show(shape)}: a property shape with targets is not compiled"
+        )
+    checks = _compile_node_shape(shapes, shape)
+    for check in checks:
+        _parse(check.query, shape)
     return checks
+
+
+def _parse(query: str, shape: Node) -> None:
+    """Make sure Oxigraph reads a compiled query; hand the shape over if it does not."""
+    from pyoxigraph import Store  # optional dependency: import on first use
+
+    try:
+        Store().query(query)  # an empty store: this only parses (and plans) the query
+    except SyntaxError as error:
+        raise UnsupportedShapeError(
+            f"shape {_show(shape)}: its SPARQL does not compile ({error})"
+        ) from error
 
 
 def _compile_node_shape(shapes: Graph, shape: Node) -> list[CompiledCheck]:
@@ -129,28 +245,22 @@ def _compile_node_shape(shapes: Graph, shape: Node) -> list[CompiledCheck]:
     _check_keys(shapes, shape, _NODE_KEYS)
     if _true(shapes.value(shape, SH.deactivated)):
         return []
-    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, URIRef(
-        "http://www.w3.org/2002/07/owl#Class"
-    )) in shapes:
-        raise UnsupportedShapeError(f"shape {_n3(shape)}: implicit class targets are not supported")
     focus = _focus_pattern(shapes, shape)
     if focus is None:
         return []
     checks: list[CompiledCheck] = []
     for prop in sorted(shapes.objects(shape, SH.property), key=str):
         checks += _compile_property_shape(shapes, prop, focus)
-    prefixes = _prefixes(shapes, shape)
     for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
         _check_keys(shapes, constraint, _SPARQL_KEYS)
         if _true(shapes.value(constraint, SH.deactivated)):
             continue
         select = shapes.value(constraint, SH.select)
-        if select is None:
-            raise UnsupportedShapeError(f"shape {_n3(shape)}: sh:sparql without sh:select")
-        local = _prefixes(shapes, constraint) or prefixes
+        if not isinstance(select, Literal):
+            raise UnsupportedShapeError(f"shape {_show(shape)}: sh:sparql without sh:select")
         checks.append(
             CompiledCheck(
-                query=local + _inject_focus(str(select), focus, shape),
+                query=_prefixes(shapes, constraint) + _inject_focus(str(select), focus, shape),
                 shape=shape,
                 component=SH.SPARQLConstraintComponent,
                 path=None,
@@ -169,7 +279,7 @@ def _compile_property_shape(  # noqa: C901 - one branch per constraint component
     path = shapes.value(prop, SH.path)
     if not isinstance(path, URIRef):
         raise UnsupportedShapeError(
-            f"property shape {_n3(prop)}: only a single predicate is supported as sh:path"
+            f"property shape {_show(prop)}: only a single predicate is supported as sh:path"
         )
     values = f"{focus} ?this {_n3(path)} ?v ."
 
@@ -209,7 +319,7 @@ def _compile_property_shape(  # noqa: C901 - one branch per constraint component
         checks.append(check("DatatypeConstraintComponent", where))
     for pattern in shapes.objects(prop, SH.pattern):
         if shapes.value(prop, SH.flags) is not None:
-            raise UnsupportedShapeError(f"property shape {_n3(prop)}: sh:flags is not supported")
+            raise UnsupportedShapeError(f"property shape {_show(prop)}: sh:flags is not supported")
         where = f"{values} FILTER (isBlank(?v) || !REGEX(STR(?v), {_n3(pattern)}))"
         checks.append(check("PatternConstraintComponent", where))
     for members in shapes.objects(prop, SH["in"]):
@@ -223,7 +333,7 @@ def _compile_property_shape(  # noqa: C901 - one branch per constraint component
             checks.append(check(f"{name[0].upper()}{name[1:]}ConstraintComponent", where))
     for kind in shapes.objects(prop, SH.nodeKind):
         if kind not in _NODE_KINDS:
-            raise UnsupportedShapeError(f"property shape {_n3(prop)}: unknown sh:nodeKind")
+            raise UnsupportedShapeError(f"property shape {_show(prop)}: unknown sh:nodeKind")
         where = f"{values} FILTER (!{_NODE_KINDS[kind]})"
         checks.append(check("NodeKindConstraintComponent", where))
     for other in shapes.objects(prop, SH.lessThanOrEquals):
@@ -238,7 +348,7 @@ def _compile_property_shape(  # noqa: C901 - one branch per constraint component
             member_type = shapes.value(member, SH.datatype)
             if keys != {SH.datatype} or member_type is None:
                 raise UnsupportedShapeError(
-                    f"property shape {_n3(prop)}: sh:or is supported only over sh:datatype"
+                    f"property shape {_show(prop)}: sh:or is supported only over sh:datatype"
                 )
             tests.append(_has_datatype(member_type))
         where = f"{values} FILTER (!({' || '.join(tests) or 'false'}))"
@@ -246,13 +356,36 @@ def _compile_property_shape(  # noqa: C901 - one branch per constraint component
     return checks
 
 
+# The XSD datatypes whose casting functions Oxigraph implements: a cast of the lexical form
+# tells whether a literal is well-formed. Other XSD datatypes (xsd:nonNegativeInteger,
+# xsd:anyURI ...) and rdf:HTML, rdf:XMLLiteral, rdf:JSON are handed over to pySHACL.
+_CASTS = {
+    XSD[name]
+    for name in (
+        "boolean double float decimal integer date time dateTime duration yearMonthDuration"
+        " dayTimeDuration gYear gYearMonth gMonth gMonthDay gDay"
+    ).split()
+}
+
+
 def _has_datatype(datatype: Node) -> str:
-    """Write a SPARQL test that ``?v`` is a well-formed literal of a datatype."""
+    """Write a SPARQL test that ``?v`` is a well-formed literal of a datatype.
+
+    >>> _has_datatype(XSD.nonNegativeInteger)
+    Traceback (most recent call last):
+    ...
+    kg.fastvalidate.UnsupportedShapeError: sh:datatype xsd:nonNegativeInteger is not compiled
+    """
     test = f"(isLiteral(?v) && DATATYPE(?v) = {_n3(datatype)})"
-    if datatype in (XSD.string, RDF.langString) or not str(datatype).startswith(str(XSD)):
+    if datatype in (XSD.string, RDF.langString):
         return test
-    # a cast of the lexical form fails (an error, so false) when the literal is ill-formed
-    return f"({test} && COALESCE(isLiteral({_n3(datatype)}(STR(?v))), false))"
+    if datatype in _CASTS:
+        # a cast of the lexical form fails (an error, so false) when the literal is ill-formed
+        return f"({test} && COALESCE(isLiteral({_n3(datatype)}(STR(?v))), false))"
+    if str(datatype).startswith((str(XSD), str(RDF))):
+        name = str(datatype).replace(str(XSD), "xsd:").replace(str(RDF), "rdf:")
+        raise UnsupportedShapeError(f"sh:datatype {name} is not compiled")
+    return test  # a datatype of its own: no lexical space to check
 
 
 def _focus_pattern(shapes: Graph, shape: Node) -> str | None:
@@ -268,27 +401,103 @@ def _focus_pattern(shapes: Graph, shape: Node) -> str | None:
 
 
 def _inject_focus(select: str, focus: str, shape: Node) -> str:
-    """Put the focus pattern at the start of a SHACL-SPARQL query's outer WHERE clause."""
-    text = select.replace("$this", "?this")
+    """Put the focus pattern at the start of a SHACL-SPARQL query's outer WHERE clause.
+
+    SHACL pre-binds ``$this`` (substitutes it before the query runs); a join with the focus
+    nodes gives the same solutions only where ``$this`` is bound before it is used. That is
+    so at the top level of the WHERE clause (the focus pattern comes first) and inside
+    ``EXISTS``; in any other nested group ``$this`` may only sit in triple patterns (no
+    FILTER, BIND or deeper group there). A query that falls outside this, or uses MINUS,
+    VALUES, SERVICE or a sub-query (which SHACL forbids or restricts), or ``$shapesGraph``,
+    is handed over to pySHACL. ``$currentShape`` is written in as the shape's IRI.
+    """
+    text = re.sub(r"\$this\b", "?this", select)
+    if re.search(r"[?$]shapesGraph\b", text) or (
+        re.search(r"[?$]currentShape\b", text) and not isinstance(shape, URIRef)
+    ):
+        raise UnsupportedShapeError(f"shape {_show(shape)}: $shapesGraph is not compiled")
+    text = re.sub(r"[?$]currentShape\b", _n3(shape), text)
     match = re.search(r"\bWHERE\s*\{", text, flags=re.IGNORECASE)
-    if match is None or not re.match(r"\s*SELECT\b", text, flags=re.IGNORECASE):
-        raise UnsupportedShapeError(f"shape {_n3(shape)}: sh:select must be SELECT ... WHERE {{")
-    if re.search(r"\b(MINUS|SERVICE|VALUES)\b|\{\s*SELECT\b", text, flags=re.IGNORECASE):
+    head = re.match(r"\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", text, re.I | re.S)
+    if match is None or head is None or not re.search(r"\?this\b", head.group(2)):
         raise UnsupportedShapeError(
-            f"shape {_n3(shape)}: sh:select with MINUS, SERVICE, VALUES or a sub-query"
-            " is not supported"
+            f"shape {_show(shape)}: only SELECT ... ?this ... WHERE {{ is compiled"
+        )
+    if re.search(r"\b(MINUS|SERVICE|VALUES|GRAPH)\b|\{\s*SELECT\b|\$", text, flags=re.I):
+        raise UnsupportedShapeError(
+            f"shape {_show(shape)}: sh:select with MINUS, SERVICE, VALUES, GRAPH, a sub-query"
+            " or a pre-bound variable other than $this is not compiled"
+        )
+    if not _this_bound_first(_strip(text[match.end() :])):
+        raise UnsupportedShapeError(
+            f"shape {_show(shape)}: $this is used in a nested group before it is bound there"
         )
     return f"{text[: match.end()]} {focus} {text[match.end():]}"
 
 
+def _strip(query: str) -> str:
+    """Blank out strings, IRIs and comments, so that braces and keywords are the query's."""
+    pattern = (
+        r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\''
+        r"|<[^<>\s]*>|#[^\n]*"
+    )
+    return re.sub(pattern, lambda m: " " * len(m.group(0)), query)
+
+
+def _this_bound_first(body: str) -> bool:
+    """Tell whether a join binds ``?this`` as pre-binding would, in a WHERE body.
+
+    ``body`` is the text after the outer ``WHERE {``. Groups inside ``EXISTS`` see the
+    outer ``?this`` (Oxigraph substitutes it there, as SPARQL says); any other nested
+    group whose own patterns mention ``?this`` must have no FILTER or BIND of its own.
+
+    >>> _this_bound_first("?this ?p ?o . FILTER (?this != ?o) }")
+    True
+    >>> _this_bound_first("{ ?this ?p ?o } UNION { ?x ?p ?o } }")
+    True
+    >>> _this_bound_first("FILTER NOT EXISTS { { FILTER (?this = ?x) } UNION { ?x ?p ?o } } }")
+    True
+    >>> _this_bound_first("{ FILTER (?this = ?x) } UNION { ?x ?p ?o } }")
+    False
+    """
+    stack: list[tuple[bool, bool, int]] = []  # per open group: transparent?, EXISTS?, start
+    for index, char in enumerate(body):
+        if char == "{":
+            exists = bool(re.search(r"\bEXISTS\s*$", body[:index], flags=re.I))
+            transparent = (exists and not stack) or (bool(stack) and stack[-1][0])
+            stack.append((transparent, exists, index))
+        elif char == "}":
+            if not stack:  # the end of the WHERE clause
+                return True
+            transparent, exists, start = stack.pop()
+            if transparent:
+                continue
+            group = body[start + 1 : index]
+            if exists and re.search(r"\?this\b", group):
+                return False  # ?this may be unbound where this EXISTS is evaluated
+            own = group
+            while "{" in own:  # deeper groups are checked on their own
+                own = re.sub(r"\{[^{}]*\}", " ", own)
+            if re.search(r"\?this\b", own) and re.search(r"\b(FILTER|BIND)\b", own, re.I):
+                return False
+    return True
+
+
 def _prefixes(shapes: Graph, node: Node) -> str:
-    """Write the PREFIX lines that ``sh:prefixes`` of a node declares."""
-    lines = []
-    for owner in shapes.objects(node, SH.prefixes):
+    """Write the PREFIX lines that ``sh:prefixes`` of a node declares (``owl:imports`` followed)."""
+    lines = set()
+    owners = list(shapes.objects(node, SH.prefixes))
+    seen: set[Node] = set()
+    while owners:
+        owner = owners.pop()
+        if owner in seen:
+            continue
+        seen.add(owner)
+        owners += shapes.objects(owner, OWL.imports)
         for declaration in shapes.objects(owner, SH.declare):
             prefix = shapes.value(declaration, SH.prefix)
             namespace = shapes.value(declaration, SH.namespace)
-            lines.append(f"PREFIX {prefix}: <{namespace}>\n")
+            lines.add(f"PREFIX {prefix}: <{namespace}>\n")
     return "".join(sorted(lines))
 
 
@@ -298,18 +507,21 @@ def _check_keys(shapes: Graph, node: Node, allowed: set[URIRef]) -> None:
         if str(key).startswith(str(SH)) and key not in allowed:
             local = str(key).rsplit("#", 1)[-1]
             raise UnsupportedShapeError(
-                f"shape {_n3(node)}: sh:{local} is not supported by the fast validator"
-                ' (use engine="pyshacl")'
+                f"shape {_show(node)}: sh:{local} is not compiled"
             )
 
 
 def _integer(shapes: Graph, node: Node, key: URIRef) -> int | None:
     value = shapes.value(node, key)
-    return None if value is None else int(str(value))
+    if value is None:
+        return None
+    if not (isinstance(value, Literal) and re.fullmatch(r"[+-]?[0-9]+", str(value))):
+        raise UnsupportedShapeError(f"shape {_show(node)}: {_show(value)} is not an integer")
+    return int(str(value))
 
 
 def _true(value: Node | None) -> bool:
-    return isinstance(value, Literal) and value.toPython() is True
+    return value == Literal("true", datatype=XSD.boolean)
 
 
 def _severity(shapes: Graph, node: Node) -> URIRef:
@@ -323,9 +535,15 @@ def _messages(shapes: Graph, node: Node) -> tuple[Literal, ...]:
 
 
 def _n3(node: Node) -> str:
+    """Write a term into a query; a blank node cannot be named there, so it is not compiled."""
     if isinstance(node, URIRef | Literal):
         return node.n3()
-    return f"_:{node}"
+    raise UnsupportedShapeError(f"a blank node ({_show(node)}) as a constant is not compiled")
+
+
+def _show(node: Node) -> str:
+    """Write a term for a message."""
+    return node.n3() if isinstance(node, URIRef | Literal) else "[blank node]"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,20 +588,37 @@ def validate_fast(
     >>> [(str(v.focus), v.severity) for v in report.violations]
     [('http://example.org/b', 'Violation')]
     """
+    with as_written():  # rdflib terms made from Oxigraph's keep their lexical form too
+        return _validate_fast(data, shapes=shapes, ontology=ontology, progress=progress)
+
+
+def _validate_fast(
+    data: GraphSource | Sequence[GraphSource],
+    *,
+    shapes: GraphSource | Sequence[GraphSource] | None,
+    ontology: bool,
+    progress: bool | None,
+) -> ValidationReport:
+    """Do the work of :func:`validate_fast`, with literals as written."""
     from pyoxigraph import Store  # optional dependency: import on first use
 
     sources = source_list(data)
     if ontology:
         sources += ontology_files()
     shapes_graph = load_shapes(shapes)
-    checks = compile_shapes(shapes_graph)
+    plan = plan_shapes(shapes_graph)
     store = Store()
     for source in sources:
         bulk_load(store, source)
     triples = len(store)
-    violations = []
+    violations: list[Violation] = []
     labels: dict[Node, str | None] = {}
-    for check in progress_bar(checks, label="validating", enabled=progress):
+    pyshacl_graph = Graph()
+    if plan.handed_over:  # pySHACL checks these shapes on the same data, in this run
+        data_graph = load(*sources)
+        handed, pyshacl_graph = run_pyshacl(data_graph, _without_targets(shapes_graph, plan))
+        violations += handed
+    for check in progress_bar(plan.checks, label="validating", enabled=progress):
         for row in _run(store, check.query):
             focus = row["this"]
             value: Node | None
@@ -393,34 +628,51 @@ def validate_fast(
                 value = row.get("v")
             if focus not in labels:
                 labels[focus] = _label(store, focus)
+            messages = tuple(Literal(_fill(m, row), lang=m.language) for m in check.messages)
             violations.append(
                 Violation(
                     focus=focus,
                     path=row.get("path") or check.path,
                     value=value,
-                    message="; ".join(sorted({_fill(m, row) for m in check.messages}))
+                    message="; ".join(sorted({str(m) for m in messages}))
                     or str(check.component).rsplit("#", 1)[-1],
-                    severity=_SEVERITY_NAMES.get(check.severity, "Violation"),
+                    severity=severity_name(check.severity),
                     shape=check.shape,
                     component=check.component,
                     focus_label=labels[focus],
+                    messages=messages,
                 )
             )
     violations.sort(key=Violation.sort_key)
-    conforms = all(v.severity != "Violation" for v in violations)
+    conforms = not violations
+    results_graph = report_graph(
+        violations, conforms=conforms, sources=[shapes_graph, pyshacl_graph]
+    )
+    for prefix, namespace in shapes_graph.namespaces():
+        results_graph.bind(prefix, namespace, override=False)
     return ValidationReport(
         conforms=conforms,
         violations=tuple(violations),
-        results_graph=_report_graph(violations, conforms, shapes_graph),
+        results_graph=results_graph,
         triples=triples,
     )
 
 
-_SEVERITY_NAMES: dict[Node, Severity] = {
-    SH.Violation: "Violation",
-    SH.Warning: "Warning",
-    SH.Info: "Info",
-}
+def _without_targets(shapes: Graph, plan: Plan) -> Graph:
+    """Copy a shapes graph without the targets of the compiled shapes, for pySHACL.
+
+    Every shape stays, so a handed-over shape can still refer to a compiled one
+    (``sh:node``, ``sh:property``); only the compiled ones are not checked twice.
+    """
+    rest = Graph()
+    for prefix, namespace in shapes.namespaces():
+        rest.bind(prefix, namespace, override=False)
+    for triple in shapes:
+        if not (triple[0] in plan.compiled and triple[1] in _TARGETS):
+            rest.add(triple)
+    return rest
+
+
 _LABEL_QUERY = """
 SELECT ?l WHERE {{
   VALUES (?rank ?p) {{ (1 <http://www.w3.org/2000/01/rdf-schema#label>)
@@ -460,29 +712,3 @@ def _run(store: Any, query: str) -> Iterator[dict[str, Node]]:
             if term is not None:
                 row[name] = to_rdflib(term)
         yield row
-
-
-def _report_graph(violations: Sequence[Violation], conforms: bool, shapes: Graph) -> Graph:
-    """Write the results as a SHACL validation report graph."""
-    graph = Graph()
-    for prefix, namespace in shapes.namespaces():
-        graph.bind(prefix, namespace, override=False)
-    report = BNode()
-    graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(conforms)))
-    for violation in violations:
-        result = BNode()
-        graph.add((report, SH.result, result))
-        graph.add((result, RDF.type, SH.ValidationResult))
-        graph.add((result, SH.focusNode, violation.focus))
-        graph.add((result, SH.resultSeverity, SH[violation.severity]))
-        graph.add((result, SH.resultMessage, Literal(violation.message)))
-        for key, term in (
-            (SH.resultPath, violation.path),
-            (SH.value, violation.value),
-            (SH.sourceShape, violation.shape),
-            (SH.sourceConstraintComponent, violation.component),
-        ):
-            if term is not None:
-                graph.add((result, key, term))
-    return graph
