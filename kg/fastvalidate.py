@@ -1,10 +1,16 @@
-"""Validate with the SHACL shapes compiled to SPARQL and run on Oxigraph: pySHACL's results."""
+"""Validate with the SHACL shapes compiled to SPARQL and run on Oxigraph: pySHACL's results.
+
+A shape compiles only when this module can prove it evaluates it exactly; any other shape
+goes to pySHACL in the same run (see :func:`plan_shapes`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rdflib import OWL, RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
@@ -40,13 +46,19 @@ _INERT = {
     RDF.type, RDFS.label, RDFS.comment, SH.message, SH.severity, SH.name, SH.description,
     SH.order, SH.group, SH.declare,
 }
-_NODE_KEYS = _INERT | {
-    SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.property, SH.sparql,
+_TARGET_KEYS = {
+    SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.deactivated,
 }
-_PROPERTY_KEYS = _INERT | {
-    SH.path, SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.pattern, SH["in"],
-    SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.nodeKind,
-    SH.lessThanOrEquals, SH["or"],
+# Constraints on the value nodes: those of the path, or (node shapes) the focus node itself.
+_VALUE_KEYS = {
+    SH["class"], SH.datatype, SH.pattern, SH["in"], SH.minInclusive, SH.maxInclusive,
+    SH.minExclusive, SH.maxExclusive, SH.nodeKind, SH["or"], SH.minLength, SH.maxLength,
+    SH.languageIn,
+}
+_NODE_KEYS = _INERT | _TARGET_KEYS | _VALUE_KEYS | {SH.property, SH.sparql}
+_PROPERTY_KEYS = _INERT | _VALUE_KEYS | {
+    SH.path, SH.minCount, SH.maxCount, SH.lessThanOrEquals, SH.lessThan, SH.hasValue,
+    SH.equals, SH.disjoint, SH.deactivated,
 }
 _SPARQL_KEYS = {RDF.type, SH.message, SH.select, SH.prefixes, SH.severity, SH.deactivated}
 _COMPARISONS = {
@@ -214,15 +226,12 @@ def _compile_shape(shapes: Graph, shape: Node, custom: set[Node]) -> list[Compil
         raise UnsupportedShapeError(
             f"shape {_show(shape)}: a custom constraint component ({names}) is not compiled"
         )
-    if _is_class(shapes, shape):
-        raise UnsupportedShapeError(
-            f"shape {_show(shape)}: implicit class targets are not compiled"
-        )
-    if (shape, RDF.type, SH.PropertyShape) in shapes or (shape, SH.path, None) in shapes:
-        raise UnsupportedShapeError(
-            f"shape {_show(shape)}: a property shape with targets is not compiled"
-        )
-    checks = _compile_node_shape(shapes, shape)
+    if (shape, SH.path, None) in shapes:  # a property shape with targets of its own
+        _check_keys(shapes, shape, _PROPERTY_KEYS | _TARGET_KEYS)
+        focus = _focus_pattern(shapes, shape)
+        checks = [] if focus is None else _compile_property_shape(shapes, shape, focus, top=True)
+    else:
+        checks = _compile_node_shape(shapes, shape)
     for check in checks:
         _parse(check.query, shape)
     return checks
@@ -248,7 +257,7 @@ def _compile_node_shape(shapes: Graph, shape: Node) -> list[CompiledCheck]:
     focus = _focus_pattern(shapes, shape)
     if focus is None:
         return []
-    checks: list[CompiledCheck] = []
+    checks = _compile_values(shapes, shape, f"{focus} BIND (?this AS ?v)", None)
     for prop in sorted(shapes.objects(shape, SH.property), key=str):
         checks += _compile_property_shape(shapes, prop, focus)
     for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
@@ -272,88 +281,134 @@ def _compile_node_shape(shapes: Graph, shape: Node) -> list[CompiledCheck]:
 
 
 def _compile_property_shape(  # noqa: C901 - one branch per constraint component
-    shapes: Graph, prop: Node, focus: str
+    shapes: Graph, prop: Node, focus: str, *, top: bool = False
 ) -> list[CompiledCheck]:
-    """Compile the constraints of one property shape."""
-    _check_keys(shapes, prop, _PROPERTY_KEYS)
+    """Compile the constraints of one property shape (``top``: it has targets of its own)."""
+    if not top:
+        _check_keys(shapes, prop, _PROPERTY_KEYS)
+    if _true(shapes.value(prop, SH.deactivated)):
+        return []
     path = shapes.value(prop, SH.path)
     if not isinstance(path, URIRef):
         raise UnsupportedShapeError(
             f"property shape {_show(prop)}: only a single predicate is supported as sh:path"
         )
-    values = f"{focus} ?this {_n3(path)} ?v ."
-
-    def check(
-        component: str, where: str, *, value: bool = True, tail: str = "", pairs: bool = False
-    ) -> CompiledCheck:
-        # sh:lessThanOrEquals reports one result per failing pair of values, as pySHACL does.
-        head = "SELECT DISTINCT ?this ?v" if value else "SELECT DISTINCT ?this"
-        head += " ?w" if pairs else ""
-        return CompiledCheck(
-            query=f"{head} WHERE {{ {where} }}{tail}",
-            shape=prop,
-            component=SH[component],
-            path=path,
-            severity=_severity(shapes, prop),
-            messages=_messages(shapes, prop),
-        )
-
+    step = _n3(path)
+    values = f"{focus} ?this {step} ?v ."
+    check = _checker(shapes, prop, path)
     checks: list[CompiledCheck] = []
     min_count = _integer(shapes, prop, SH.minCount)
     if min_count == 1:
-        where = f"{focus} FILTER NOT EXISTS {{ ?this {_n3(path)} ?any }}"
+        where = f"{focus} FILTER NOT EXISTS {{ ?this {step} ?any }}"
         checks.append(check("MinCountConstraintComponent", where, value=False))
     elif min_count is not None and min_count > 1:
-        where = f"{focus} OPTIONAL {{ ?this {_n3(path)} ?v }}"
+        where = f"{focus} OPTIONAL {{ ?this {step} ?v }}"
         tail = f" GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {min_count})"
         checks.append(check("MinCountConstraintComponent", where, value=False, tail=tail))
     max_count = _integer(shapes, prop, SH.maxCount)
     if max_count is not None:
         tail = f" GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {max_count})"
         checks.append(check("MaxCountConstraintComponent", values, value=False, tail=tail))
-    for cls in shapes.objects(prop, SH["class"]):
+    # sh:lessThan(OrEquals) report one result per failing pair of values, as pySHACL does.
+    for key, operator in ((SH.lessThanOrEquals, "<="), (SH.lessThan, "<")):
+        for other in shapes.objects(prop, key):
+            where = f"{values} ?this {_n3(other)} ?w . FILTER (!COALESCE(?v {operator} ?w, false))"
+            checks.append(check(f"{_local(key)}ConstraintComponent", where, pairs=True))
+    for member in shapes.objects(prop, SH.hasValue):
+        where = f"{focus} FILTER NOT EXISTS {{ ?this {step} {_n3(member)} }}"
+        checks.append(check("HasValueConstraintComponent", where, value=False))
+    for other in shapes.objects(prop, SH.equals):
+        where = (
+            f"{focus} {{ ?this {step} ?v FILTER NOT EXISTS {{ ?this {_n3(other)} ?v }} }}"
+            f" UNION {{ ?this {_n3(other)} ?v FILTER NOT EXISTS {{ ?this {step} ?v }} }}"
+        )
+        checks.append(check("EqualsConstraintComponent", where))
+    for other in shapes.objects(prop, SH.disjoint):
+        where = f"{values} ?this {_n3(other)} ?v ."
+        checks.append(check("DisjointConstraintComponent", where))
+    return checks + _compile_values(shapes, prop, values, path)
+
+
+def _checker(shapes: Graph, shape: Node, path: URIRef | None) -> Any:
+    """Make the function that writes one check of a shape (``?v`` the value, ``?w`` a pair)."""
+
+    def check(
+        component: str, where: str, *, value: bool = True, tail: str = "", pairs: bool = False
+    ) -> CompiledCheck:
+        head = "SELECT DISTINCT ?this ?v" if value else "SELECT DISTINCT ?this"
+        head += " ?w" if pairs else ""
+        return CompiledCheck(
+            query=f"{head} WHERE {{ {where} }}{tail}",
+            shape=shape,
+            component=SH[component],
+            path=path,
+            severity=_severity(shapes, shape),
+            messages=_messages(shapes, shape),
+        )
+
+    return check
+
+
+def _compile_values(  # noqa: C901 - one branch per constraint component
+    shapes: Graph, shape: Node, values: str, path: URIRef | None
+) -> list[CompiledCheck]:
+    """Compile the constraints on each value node ``?v`` that ``values`` binds."""
+    check = _checker(shapes, shape, path)
+    checks: list[CompiledCheck] = []
+    for cls in shapes.objects(shape, SH["class"]):
         where = f"{values} FILTER NOT EXISTS {{ ?v {_SUBCLASS} {_n3(cls)} }}"
         checks.append(check("ClassConstraintComponent", where))
-    for datatype in shapes.objects(prop, SH.datatype):
+    for datatype in shapes.objects(shape, SH.datatype):
         where = f"{values} FILTER (!{_has_datatype(datatype)})"
         checks.append(check("DatatypeConstraintComponent", where))
-    for pattern in shapes.objects(prop, SH.pattern):
-        if shapes.value(prop, SH.flags) is not None:
-            raise UnsupportedShapeError(f"property shape {_show(prop)}: sh:flags is not supported")
+    for pattern in shapes.objects(shape, SH.pattern):
+        if shapes.value(shape, SH.flags) is not None:
+            raise UnsupportedShapeError(f"shape {_show(shape)}: sh:flags is not compiled")
         where = f"{values} FILTER (isBlank(?v) || !REGEX(STR(?v), {_n3(pattern)}))"
         checks.append(check("PatternConstraintComponent", where))
-    for members in shapes.objects(prop, SH["in"]):
+    for members in shapes.objects(shape, SH["in"]):
         allowed = " || ".join(f"sameTerm(?v, {_n3(m)})" for m in Collection(shapes, members))
         where = f"{values} FILTER (!({allowed or 'false'}))"
         checks.append(check("InConstraintComponent", where))
     for key, operator in _COMPARISONS.items():
-        for bound in shapes.objects(prop, key):
+        for bound in shapes.objects(shape, key):
             where = f"{values} FILTER (!COALESCE(?v {operator} {_n3(bound)}, false))"
-            name = str(key).rsplit("#", 1)[-1]
-            checks.append(check(f"{name[0].upper()}{name[1:]}ConstraintComponent", where))
-    for kind in shapes.objects(prop, SH.nodeKind):
+            checks.append(check(f"{_local(key)}ConstraintComponent", where))
+    for key, operator in ((SH.minLength, "<"), (SH.maxLength, ">")):
+        length = _integer(shapes, shape, key)
+        if length is not None:
+            where = f"{values} FILTER (isBlank(?v) || STRLEN(STR(?v)) {operator} {length})"
+            checks.append(check(f"{_local(key)}ConstraintComponent", where))
+    for tags in shapes.objects(shape, SH.languageIn):
+        matches = " || ".join(
+            f"langMatches(LANG(?v), {_n3(Literal(str(tag)))})" for tag in Collection(shapes, tags)
+        )
+        where = f"{values} FILTER (!isLiteral(?v) || !({matches or 'false'}))"
+        checks.append(check("LanguageInConstraintComponent", where))
+    for kind in shapes.objects(shape, SH.nodeKind):
         if kind not in _NODE_KINDS:
-            raise UnsupportedShapeError(f"property shape {_show(prop)}: unknown sh:nodeKind")
+            raise UnsupportedShapeError(f"shape {_show(shape)}: unknown sh:nodeKind")
         where = f"{values} FILTER (!{_NODE_KINDS[kind]})"
         checks.append(check("NodeKindConstraintComponent", where))
-    for other in shapes.objects(prop, SH.lessThanOrEquals):
-        where = (
-            f"{values} ?this {_n3(other)} ?w . FILTER (!COALESCE(?v <= ?w, false))"
-        )
-        checks.append(check("LessThanOrEqualsConstraintComponent", where, pairs=True))
-    for alternatives in shapes.objects(prop, SH["or"]):
+    for alternatives in shapes.objects(shape, SH["or"]):
         tests = []
         for member in Collection(shapes, alternatives):
             keys = set(shapes.predicates(member, None))
             member_type = shapes.value(member, SH.datatype)
             if keys != {SH.datatype} or member_type is None:
                 raise UnsupportedShapeError(
-                    f"property shape {_show(prop)}: sh:or is supported only over sh:datatype"
+                    f"shape {_show(shape)}: sh:or is compiled only over sh:datatype"
                 )
             tests.append(_has_datatype(member_type))
         where = f"{values} FILTER (!({' || '.join(tests) or 'false'}))"
         checks.append(check("OrConstraintComponent", where))
     return checks
+
+
+def _local(key: URIRef) -> str:
+    """Turn ``sh:minLength`` into ``MinLength``, the start of its component's name."""
+    name = str(key).rsplit("#", 1)[-1]
+    return name[0].upper() + name[1:]
 
 
 # The XSD datatypes whose casting functions Oxigraph implements: a cast of the lexical form
@@ -390,7 +445,10 @@ def _has_datatype(datatype: Node) -> str:
 
 def _focus_pattern(shapes: Graph, shape: Node) -> str | None:
     """Write a pattern binding ``?this`` to each focus node once (None without targets)."""
-    branches = [f"?this {_SUBCLASS} {_n3(c)} ." for c in shapes.objects(shape, SH.targetClass)]
+    classes = list(shapes.objects(shape, SH.targetClass))
+    if _is_class(shapes, shape):  # an implicit class target
+        classes.append(shape)
+    branches = [f"?this {_SUBCLASS} {_n3(c)} ." for c in classes]
     branches += [f"?this {_n3(p)} [] ." for p in shapes.objects(shape, SH.targetSubjectsOf)]
     branches += [f"[] {_n3(p)} ?this ." for p in shapes.objects(shape, SH.targetObjectsOf)]
     branches += [f"VALUES ?this {{ {_n3(n)} }}" for n in shapes.objects(shape, SH.targetNode)]
@@ -561,10 +619,12 @@ def validate_fast(
     """Validate like :func:`kg.validation.validate`, with the shapes run as SPARQL on Oxigraph.
 
     Files are bulk-loaded straight into an in-memory pyoxigraph store (rdflib graphs are
-    copied in as N-Triples); every constraint becomes one SPARQL query. The results are
-    the same (focus node, path, value, shape, component) as pySHACL's with
-    ``inference="none"``; pySHACL stays the reference. Oxigraph stores numbers by value,
-    so a literal value comes back in canonical form (``"1.7"`` for ``"1.7000"``).
+    copied in as N-Triples); every constraint of a shape that compiles becomes one SPARQL
+    query (:func:`plan_shapes`). Every other shape is handed to pySHACL, on the same data
+    in the same run, and the results are merged: nothing is skipped. The results are the
+    same (focus node, path, value, shape, component, severity) as pySHACL's with
+    ``inference="none"``; pySHACL stays the reference. Literals are reported as the data
+    writes them (Oxigraph keeps numbers by value; the written form is read back).
 
     :param data: A graph, a file, a folder of ``*.ttl`` files, or a list of these.
     :param shapes: The shapes to use; by default every bundled shapes file.
@@ -572,8 +632,8 @@ def validate_fast(
     :param progress: Show a progress bar on stderr, one step per compiled check: ``None``
         (default) only if stderr is a terminal, ``True`` always, ``False`` never.
     :returns: A :class:`kg.validation.ValidationReport`.
-    :raises UnsupportedShapeError: If a shape uses a feature that is not compiled.
     :raises kg.errors.InputError: If a file cannot be read.
+    :raises KgError: If the shapes are not valid SHACL (pySHACL refuses a handed-over shape).
 
     >>> shapes = Graph().parse(format="turtle", data='''
     ...     @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -614,10 +674,10 @@ def _validate_fast(
     violations: list[Violation] = []
     labels: dict[Node, str | None] = {}
     pyshacl_graph = Graph()
+    handed: tuple[Violation, ...] = ()
     if plan.handed_over:  # pySHACL checks these shapes on the same data, in this run
         data_graph = load(*sources)
         handed, pyshacl_graph = run_pyshacl(data_graph, _without_targets(shapes_graph, plan))
-        violations += handed
     for check in progress_bar(plan.checks, label="validating", enabled=progress):
         for row in _run(store, check.query):
             focus = row["this"]
@@ -643,6 +703,7 @@ def _validate_fast(
                     messages=messages,
                 )
             )
+    violations = [*_as_written(violations, sources, shapes_graph), *handed]
     violations.sort(key=Violation.sort_key)
     conforms = not violations
     results_graph = report_graph(
@@ -656,6 +717,105 @@ def _validate_fast(
         results_graph=results_graph,
         triples=triples,
     )
+
+
+def _as_written(  # noqa: C901 - focus nodes and values, each maybe rewritten
+    violations: list[Violation], sources: Sequence[GraphSource], shapes: Graph
+) -> list[Violation]:
+    """Give back the literals of compiled results in the form the data writes them.
+
+    Oxigraph keeps numbers, booleans and dates by value, so a query returns ``"4"`` for the
+    data's ``"4.0"^^xsd:decimal``. The sources are read once more (only when a result holds
+    such a literal) to find the written forms: a value by its focus node and path, a focus
+    node by its value. One result per written form, as pySHACL gives (distinct terms).
+    """
+    suspects = {
+        _value_key(term)
+        for v in violations
+        for term in (v.focus, v.value)
+        if _canonicalized(term)
+    }
+    if not suspects:
+        return violations
+    literal_focus = any(_canonicalized(v.focus) for v in violations)
+    subjects = {str(v.focus) for v in violations if isinstance(v.focus, URIRef)}
+    written: dict[tuple[Any, ...], set[Literal]] = {}
+    for node in shapes.objects(None, SH.targetNode):  # focus nodes the shapes name
+        if _canonicalized(node) and _value_key(node) in suspects:
+            written.setdefault(_value_key(node), set()).add(node)  # type: ignore[arg-type]
+    for subject, predicate, obj in _triples(sources, None if literal_focus else subjects):
+        if not _canonicalized(obj):
+            continue
+        key = _value_key(obj)
+        if key in suspects and isinstance(obj, Literal):
+            written.setdefault(key, set()).add(obj)  # a focus node
+            written.setdefault((subject, predicate, *key), set()).add(obj)  # a value
+    out: list[Violation] = []
+    for violation in violations:
+        foci = [violation.focus]
+        if _canonicalized(violation.focus):
+            foci = sorted(written.get(_value_key(violation.focus), foci), key=str)
+        for focus in foci:
+            values = [violation.value]
+            if _canonicalized(violation.value) and violation.value != violation.focus:
+                key = (violation.focus, violation.path, *_value_key(violation.value))
+                values = sorted(written.get(key, values), key=str)
+            elif violation.value == violation.focus:
+                values = [focus]
+            out += [dataclasses.replace(violation, focus=focus, value=v) for v in values]
+    return out
+
+
+def _canonicalized(term: Node | None) -> bool:
+    """Tell whether Oxigraph may have rewritten a literal (an XSD type other than string)."""
+    return (
+        isinstance(term, Literal)
+        and term.datatype is not None
+        and term.datatype != XSD.string
+        and str(term.datatype).startswith(str(XSD))
+    )
+
+
+def _value_key(term: Node | None) -> tuple[Any, ...]:
+    """Key a literal by its datatype and value: ``"4.0"`` and ``"4"`` decimals alike."""
+    value = term.toPython() if isinstance(term, Literal) else term
+    return (getattr(term, "datatype", None), str(term) if isinstance(value, Literal) else value)
+
+
+def _triples(
+    sources: Sequence[GraphSource], subjects: set[str] | None
+) -> Iterator[tuple[Node, Node, Node]]:
+    """Read again, as written, the triples whose object is an XSD-typed literal.
+
+    ``subjects`` (IRIs) keeps only those of these subjects; ``None`` keeps all. Files that
+    Oxigraph reads are streamed through its parser, other sources go through rdflib.
+    """
+    import pyoxigraph
+
+    xsd = str(XSD)
+    for source in sources:
+        for file in [source] if isinstance(source, Graph) else _source_files(Path(source)):
+            if isinstance(file, Graph):
+                yield from file
+                continue
+            rdf_format = pyoxigraph.RdfFormat.from_extension(file.suffix.lstrip("."))
+            if rdf_format is None:
+                yield from load(file)
+                continue
+            base = file.resolve().as_uri()
+            for quad in pyoxigraph.parse(path=str(file), format=rdf_format, base_iri=base):
+                obj = quad.object
+                if not isinstance(obj, pyoxigraph.Literal) or not obj.datatype.value.startswith(
+                    xsd
+                ):
+                    continue
+                if subjects is None or quad.subject.value in subjects:
+                    yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(obj)
+
+
+def _source_files(path: Path) -> list[Path]:
+    """List a file, or the ``*.ttl`` files of a folder."""
+    return sorted(path.rglob("*.ttl")) if path.is_dir() else [path]
 
 
 def _without_targets(shapes: Graph, plan: Plan) -> Graph:

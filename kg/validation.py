@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -255,7 +256,7 @@ class ValidationReport:
     def turtle(self) -> str:
         """Render the W3C ``sh:ValidationReport`` graph in Turtle, for other SHACL tools.
 
-        >>> print(ValidationReport(True, (), report_graph((), conforms=True)).turtle())
+        >>> print(ValidationReport(True, (), report_graph((), conforms=True)).turtle(), end="")
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
         <BLANKLINE>
@@ -266,6 +267,14 @@ class ValidationReport:
         stream = io.BytesIO()
         _AsWrittenTurtle(self.results_graph).serialize(stream, encoding="utf-8")
         return stream.getvalue().decode("utf-8")
+
+
+# Literals that Turtle may write bare, when their lexical form is the bare token itself.
+_PLAIN = {
+    XSD.boolean: r"true|false",
+    XSD.integer: r"[+-]?[0-9]+",
+    XSD.decimal: r"[+-]?[0-9]*\.[0-9]+",
+}
 
 
 class _AsWrittenTurtle(TurtleSerializer):
@@ -279,6 +288,9 @@ class _AsWrittenTurtle(TurtleSerializer):
     def label(self, node: Node, position: int) -> str:
         """Write one term; a literal always quoted, with its datatype or language."""
         if isinstance(node, RdfLiteral):
+            plain = _PLAIN.get(node.datatype)  # type: ignore[arg-type]
+            if plain is not None and re.fullmatch(plain, str(node)):
+                return str(node)  # Turtle's own short form, the same lexical form
             return node._literal_n3(  # the one way to keep rdflib's prefixes
                 use_plain=False, qname_callback=lambda dt: self.get_pname(dt, False)
             )

@@ -290,3 +290,16 @@ def test_ill_formed_literals_are_results(tmp_path: Path, literal: str, datatype:
         assert [str(v.component).rsplit("#")[-1] for v in report.violations] == [
             "DatatypeConstraintComponent"
         ]
+
+
+def test_values_are_reported_as_written(tmp_path: Path) -> None:
+    """Oxigraph keeps "01" as 1; the report still gives the data's own "01" (and "4.0")."""
+    data = 'ex:a ex:p "01"^^xsd:integer, "1"^^xsd:integer, "4.0"^^xsd:decimal .'
+    shapes = """ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+        sh:property [ sh:path ex:p ; sh:maxInclusive 0 ] .
+        ex:T a sh:NodeShape ; sh:targetNode "2.50"^^xsd:decimal ; sh:maxExclusive 2 ."""
+    reference, fast = _both(tmp_path, data, shapes)
+    written = {(v.focus, v.value) for v in fast.violations}
+    assert written == {(v.focus, v.value) for v in reference.violations}
+    assert (EX.a, Literal("01", datatype=XSD.integer)) in written
+    assert len(fast.violations) == 4
