@@ -129,7 +129,8 @@ def validate_command(
 
     Without FILES, checks the graph of --store (by default the curated graph shipped with
     kg). With FILES (Turtle or another RDF format), checks them together with the ontology
-    and the curated graph, so references to curated entities resolve; with --alone, checks
+    and the curated graph, so references to curated entities resolve, and reports the
+    results on nodes the FILES mention (not the curated graph's own). With --alone, checks
     only FILES against only the shapes given (the bundled shapes without --shapes).
 
     The report follows the SHACL specification: it conforms only if there is no result at
@@ -147,11 +148,11 @@ def validate_command(
         kg validate --engine oxigraph big-graph.nt
         kg validate --store oxigraph:als-kg.db --engine oxigraph
     """
+    if alone and not files:
+        raise click.UsageError("--alone checks the FILES given: name at least one")
     data: list[Path | Graph] | Graph
     if files:
         data = list(files)
-        if not alone:
-            data += [*data_files()]  # validate() adds the ontology itself
     elif store == DEFAULT_STORE:
         data = load_curated(ontology=False)
     else:
@@ -159,6 +160,7 @@ def validate_command(
     report = validate(
         data,
         shapes=list(shape_paths) or None,
+        context=data_files() if files and not alone else (),
         ontology=not alone,
         engine=engine,
     )

@@ -171,6 +171,18 @@ class ValidationReport:
         """
         return any(v.at_least(fail_on) for v in self.violations)
 
+    def about(self, nodes: set[Node]) -> ValidationReport:
+        """Keep only the results whose focus node is one of ``nodes``.
+
+        >>> ValidationReport(True, (), Graph(), triples=3).about(set()).conforms
+        True
+        """
+        kept = tuple(v for v in self.violations if v.focus in nodes)
+        graph = report_graph(kept, conforms=not kept, sources=[self.results_graph])
+        for prefix, namespace in self.results_graph.namespaces():
+            graph.bind(prefix, namespace, override=False)
+        return ValidationReport(not kept, kept, graph, self.triples)
+
     def text(self, *, severity: Severity = "Info") -> str:
         """Render the report for curators: a summary line, then one block per result.
 
@@ -387,6 +399,7 @@ def validate(
     data: GraphSource | Sequence[GraphSource],
     *,
     shapes: GraphSource | Sequence[GraphSource] | None = None,
+    context: Sequence[GraphSource] = (),
     ontology: bool = True,
     engine: Literal["pyshacl", "oxigraph"] = "pyshacl",
     progress: bool | None = None,
@@ -402,6 +415,9 @@ def validate(
     :param data: A graph, a file, a folder of ``*.ttl`` files, or a list of these.
     :param shapes: The shapes to use (same kinds of input); by default every bundled
         shapes file (:func:`kg.resources.shape_files`).
+    :param context: More data (the curated graph, say) checked together with ``data``, so
+        that references into it resolve; only results on a node that ``data`` mentions (as
+        subject or object) are reported, not the context's own.
     :param ontology: Merge the bundled ontology into the data before validating.
     :returns: The report; see :class:`ValidationReport`.
     :raises kg.errors.InputError: If a data or shapes file cannot be read.
@@ -431,6 +447,14 @@ def validate(
     >>> [(str(v.focus), v.severity) for v in report.violations]
     [('http://example.org/b', 'Violation')]
     """
+    if context:
+        whole = validate(
+            [*source_list(data), *context], shapes=shapes, ontology=ontology, engine=engine,
+            progress=progress,
+        )
+        with as_written():
+            given = load(*source_list(data))
+        return whole.about({*given.subjects(unique=True), *given.objects(unique=True)})
     if engine == "oxigraph":
         from kg.fastvalidate import validate_fast
 
