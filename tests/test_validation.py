@@ -246,3 +246,19 @@ def test_command_refuses_invalid_shapes(
     assert result.stdout == ""
     assert result.stderr.startswith("Error: cannot validate with these shapes")
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "oxigraph"])
+def test_context_results_are_left_out(
+    fixtures: Path, tmp_path: Path, tiny_assets: Path, engine: str
+) -> None:
+    """Context data resolves references, but its own results are not the data's."""
+    (tmp_path / "new.ttl").write_text(NEW_DRUG, encoding="utf-8")
+    context = [fixtures / "violations.ttl"]  # three violations and a warning of its own
+    report = validate(
+        tmp_path / "new.ttl", context=context, engine=engine,  # type: ignore[arg-type]
+        progress=False,
+    )
+    assert report.violations == () and report.conforms
+    whole = validate([tmp_path / "new.ttl", *context], engine=engine)  # type: ignore[arg-type]
+    assert len(whole.violations) == 4
