@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+import json
+import logging
+import re
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from rdflib import DCTERMS, RDF, RDFS, SH, SKOS, BNode, Graph, URIRef
+import rdflib
+from rdflib import DCTERMS, RDF, RDFS, SH, SKOS, XSD, BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.collection import Collection
 from rdflib.namespace import NamespaceManager
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
 from kg.errors import KgError
@@ -23,6 +31,8 @@ __all__ = [
     "ValidationReport",
     "Violation",
     "load_shapes",
+    "report_graph",
+    "severity_name",
     "validate",
 ]
 
@@ -34,12 +44,7 @@ _SEVERITIES: dict[Node | None, Severity] = {
     SH.Warning: "Warning",
     SH.Info: "Info",
 }
-_RANK: dict[Severity, int] = {"Violation": 0, "Warning": 1, "Info": 2}
-_NOUNS: dict[Severity, str] = {
-    "Violation": "violation",
-    "Warning": "warning",
-    "Info": "info message",
-}
+_RANK: dict[str, int] = {"Violation": 0, "Warning": 1, "Info": 2}
 # Where a focus node's name is looked up, in this order.
 _LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SCHEMA.name)
 _PATH_OPERATORS = {
@@ -47,6 +52,26 @@ _PATH_OPERATORS = {
     SH.oneOrMorePath: "+",
     SH.zeroOrOnePath: "?",
 }
+
+
+def severity_name(severity: Node | None) -> str:
+    """Name a ``sh:resultSeverity``: the local name of the three SHACL ones, else the IRI.
+
+    A shape may declare any IRI as its severity (a custom severity); it is kept as it is.
+
+    >>> severity_name(SH.Warning)
+    'Warning'
+    >>> severity_name(URIRef("http://example.org/Blocker"))
+    'http://example.org/Blocker'
+    """
+    if severity in _SEVERITIES:
+        return _SEVERITIES[severity]
+    return "Violation" if severity is None else str(severity)
+
+
+def _severity_iri(name: str) -> URIRef:
+    """Return the IRI of a severity named by :func:`severity_name`."""
+    return SH[name] if name in _RANK else URIRef(name)
 
 
 @dataclass(frozen=True)
@@ -59,24 +84,30 @@ class Violation:
     :param path: The property path that was checked (``sh:resultPath``), if any.
     :param value: The offending value (``sh:value``), if any.
     :param message: What is wrong (``sh:resultMessage``), several messages joined by ``"; "``.
-    :param severity: ``"Violation"``, ``"Warning"`` or ``"Info"``; a custom severity counts
-        as ``"Violation"``.
+    :param severity: ``"Violation"``, ``"Warning"`` or ``"Info"``, or the IRI of a custom
+        severity (``sh:resultSeverity``, see :func:`severity_name`).
     :param shape: The shape that produced the result (``sh:sourceShape``).
     :param component: The constraint component (``sh:sourceConstraintComponent``).
     :param focus_label: A name of the focus node in the validated graph, if it has one: its
         ``rdfs:label``, else ``skos:prefLabel``, ``dcterms:title`` or ``schema:name``.
+    :param details: The nested results (``sh:detail``) that explain this one; they are not
+        results of the report themselves.
+    :param messages: The ``sh:resultMessage`` literals as the report gives them (language
+        tags kept); :attr:`message` is their text.
     """
 
     focus: Node
     path: Node | None
     value: Node | None
     message: str
-    severity: Severity
+    severity: str
     shape: Node | None
     component: Node | None
     focus_label: str | None = None
+    details: tuple[Violation, ...] = ()
+    messages: tuple[RdfLiteral, ...] = ()
 
-    def sort_key(self) -> tuple[int, str, str, str, str, str, str]:
+    def sort_key(self) -> tuple[int, str, str, str, str, str, str, str]:
         """Return what reports are sorted by: severity, then focus, path, value and message.
 
         Terms are compared as written, and blank nodes all alike, so two runs (or pySHACL and
@@ -89,7 +120,8 @@ class Violation:
         ['missing', 'late']
         """
         return (
-            _RANK[self.severity],
+            _RANK.get(self.severity, -1),  # a custom severity first: it is the shape's word
+            self.severity,
             _show(self.focus, None),
             _show(self.path, None),
             _show(self.value, None),
@@ -98,18 +130,31 @@ class Violation:
             _show(self.shape, None),
         )
 
+    def at_least(self, severity: Severity) -> bool:
+        """Tell whether this result is as grave as ``severity`` or graver.
+
+        A custom severity counts as a violation.
+
+        >>> Violation(URIRef("urn:a"), None, None, "late", "Warning", None, None).at_least("Info")
+        True
+        """
+        return _RANK.get(self.severity, 0) <= _RANK[severity]
+
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """The outcome of :func:`validate`.
+    """The outcome of :func:`validate`, a SHACL validation report.
 
-    :param conforms: ``False`` only if at least one result has severity ``sh:Violation``;
-        warnings and infos do not fail validation.
-    :param violations: Every result (violations, warnings, infos), sorted by severity, focus
-        node, path, value and message.
-    :param results_graph: pySHACL's `validation report
-        <https://www.w3.org/TR/shacl/#validation-report>`_ graph, with the prefixes of the
-        validated graph bound.
+    See `the specification <https://www.w3.org/TR/shacl/#validation-report>`_.
+
+    :param conforms: As the SHACL specification defines it: ``True`` only if there is no
+        result at all, of any severity (a warning or an info makes it ``False``). Whether
+        warnings should fail a check is the caller's policy: see :meth:`fails`.
+    :param violations: Every top-level result (violations, warnings, infos, custom
+        severities), sorted by severity, focus node, path, value and message; nested
+        ``sh:detail`` results are inside their parent (:attr:`Violation.details`).
+    :param results_graph: The W3C ``sh:ValidationReport`` graph of these results (the same
+        for both engines), with the prefixes of the validated graph bound.
     :param triples: How many triples were checked (data plus ontology).
     """
 
@@ -118,47 +163,243 @@ class ValidationReport:
     results_graph: Graph
     triples: int = 0
 
-    def text(self) -> str:
+    def fails(self, *, fail_on: Severity = "Violation") -> bool:
+        """Tell whether a result is as grave as ``fail_on``: the exit-code policy of a check.
+
+        >>> ValidationReport(True, (), Graph()).fails()
+        False
+        """
+        return any(v.at_least(fail_on) for v in self.violations)
+
+    def about(self, nodes: set[Node]) -> ValidationReport:
+        """Keep only the results whose focus node is one of ``nodes``.
+
+        >>> ValidationReport(True, (), Graph(), triples=3).about(set()).conforms
+        True
+        """
+        kept = tuple(v for v in self.violations if v.focus in nodes)
+        graph = report_graph(kept, conforms=not kept, sources=[self.results_graph])
+        for prefix, namespace in self.results_graph.namespaces():
+            graph.bind(prefix, namespace, override=False)
+        return ValidationReport(not kept, kept, graph, self.triples)
+
+    def text(self, *, severity: Severity = "Info") -> str:
         """Render the report for curators: a summary line, then one block per result.
 
+        :param severity: Show only results this grave or graver (the summary counts all).
         :returns: Plain text; without any result it is the single line
             ``Conforms: N triples checked, no violations.``
 
         >>> ValidationReport(True, (), Graph(), triples=3).text()
         'Conforms: 3 triples checked, no violations.'
         """
-        counts = dict.fromkeys(_RANK, 0)
+        counts: dict[str, int] = dict.fromkeys(_RANK, 0)
         for violation in self.violations:
-            counts[violation.severity] += 1
-        parts = [_plural(counts[s], noun) for s, noun in _NOUNS.items() if counts[s]]
+            counts[violation.severity] = counts.get(violation.severity, 0) + 1
+        parts = [_plural(n, _noun(s)) for s, n in counts.items() if n]
         if not counts["Violation"]:
             parts.insert(0, "no violations")
         status = "Conforms" if self.conforms else "Does not conform"
         lines = [f"{status}: {_plural(self.triples, 'triple')} checked, {', '.join(parts)}."]
         names = self.results_graph.namespace_manager
         for violation in self.violations:
-            focus = _show(violation.focus, names)
-            if violation.focus_label:
-                focus += f' ("{violation.focus_label}")'
-            lines += ["", f"[{violation.severity}] {focus}"]
-            fields = [
-                ("path", _show_path(violation.path, self.results_graph)),
-                ("value", _show(violation.value, names)),
-                ("message", violation.message),
-                (
-                    "shape",
-                    "" if isinstance(violation.shape, BNode) else _show(violation.shape, names),
-                ),
-                ("component", _show(violation.component, names)),
-            ]
-            lines += [f"  {key + ':':<11}{text}" for key, text in fields if text]
+            if violation.at_least(severity):
+                lines += ["", *self._block(violation, names, "")]
         return "\n".join(lines)
+
+    def _block(self, violation: Violation, names: NamespaceManager, indent: str) -> list[str]:
+        """Write the lines of one result, its details indented under it."""
+        focus = _show(violation.focus, names)
+        if violation.focus_label:
+            focus += f' ("{violation.focus_label}")'
+        lines = [f"{indent}[{violation.severity}] {focus}"]
+        fields = [
+            ("path", _show_path(violation.path, self.results_graph)),
+            ("value", _show(violation.value, names)),
+            ("message", violation.message),
+            ("shape", "" if isinstance(violation.shape, BNode) else _show(violation.shape, names)),
+            ("component", _show(violation.component, names)),
+        ]
+        lines += [f"{indent}  {key + ':':<11}{text}" for key, text in fields if text]
+        for detail in violation.details:
+            lines += [f"{indent}  detail:", *self._block(detail, names, indent + "    ")]
+        return lines
+
+    def json(self, *, severity: Severity = "Info") -> str:
+        """Render the report as JSON for scripts: ``conforms``, counts and the results.
+
+        Terms are written as in Turtle (IRIs in ``<>``, literals quoted with their datatype),
+        a blank node as ``"[blank node]"``, a path in SPARQL property-path syntax.
+
+        :param severity: List only results this grave or graver (the counts count all).
+
+        >>> print(ValidationReport(True, (), Graph(), triples=3).json())
+        {
+          "conforms": true,
+          "triples": 3,
+          "counts": {},
+          "results": []
+        }
+        """
+        counts: dict[str, int] = {}
+        for violation in self.violations:
+            counts[violation.severity] = counts.get(violation.severity, 0) + 1
+        document = {
+            "conforms": self.conforms,
+            "triples": self.triples,
+            "counts": counts,
+            "results": [self._json(v) for v in self.violations if v.at_least(severity)],
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False)
+
+    def _json(self, violation: Violation) -> dict[str, Any]:
+        return {
+            "severity": violation.severity,
+            "focus": _show(violation.focus, None),
+            "focusLabel": violation.focus_label,
+            "path": _show_path(violation.path, self.results_graph) or None,
+            "value": _show(violation.value, None) or None,
+            "message": violation.message,
+            "shape": _show(violation.shape, None) or None,
+            "component": _show(violation.component, None) or None,
+            "details": [self._json(d) for d in violation.details],
+        }
+
+    def turtle(self) -> str:
+        """Render the W3C ``sh:ValidationReport`` graph in Turtle, for other SHACL tools.
+
+        >>> print(ValidationReport(True, (), report_graph((), conforms=True)).turtle(), end="")
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <BLANKLINE>
+        [] a sh:ValidationReport ;
+            sh:conforms true .
+        <BLANKLINE>
+        """
+        stream = io.BytesIO()
+        _AsWrittenTurtle(self.results_graph).serialize(stream, encoding="utf-8")
+        return stream.getvalue().decode("utf-8")
+
+
+# Literals that Turtle may write bare, when their lexical form is the bare token itself.
+_PLAIN = {
+    XSD.boolean: r"true|false",
+    XSD.integer: r"[+-]?[0-9]+",
+    XSD.decimal: r"[+-]?[0-9]*\.[0-9]+",
+}
+
+
+class _AsWrittenTurtle(TurtleSerializer):
+    """Turtle with every typed literal in its full, quoted form, exactly as written.
+
+    rdflib's own Turtle writes numbers and booleans bare, from their value: ``"01"`` of
+    ``xsd:integer`` would come out as ``1``, an ill-formed ``"none"^^xsd:boolean`` as
+    ``none``, which is not Turtle.
+    """
+
+    def label(self, node: Node, position: int) -> str:
+        """Write one term; a literal always quoted, with its datatype or language."""
+        if isinstance(node, RdfLiteral):
+            plain = _PLAIN.get(node.datatype)  # type: ignore[arg-type]
+            if plain is not None and re.fullmatch(plain, str(node)):
+                return str(node)  # Turtle's own short form, the same lexical form
+            return node._literal_n3(  # the one way to keep rdflib's prefixes
+                use_plain=False, qname_callback=lambda dt: self.get_pname(dt, False)
+            )
+        return super().label(node, position)
+
+
+def report_graph(
+    violations: Sequence[Violation], *, conforms: bool, sources: Sequence[Graph] = ()
+) -> Graph:
+    """Write results as a W3C ``sh:ValidationReport`` graph, details nested under ``sh:detail``.
+
+    A blank-node path (a sequence, an inverse ...) is copied with its structure from the
+    first of ``sources`` that describes it (the shapes graph, or pySHACL's report).
+
+    :param violations: The top-level results.
+    :param conforms: The report's ``sh:conforms``.
+    :param sources: Graphs that describe blank-node paths.
+    :returns: A new graph; blank nodes are numbered in order, so the output is stable.
+
+    >>> len(report_graph((), conforms=True))
+    2
+    """
+    graph = Graph(bind_namespaces="core")
+    graph.bind("sh", SH)
+    report = BNode("report")
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, RdfLiteral(conforms)))
+    counter = iter(range(10**9))
+    for violation in violations:
+        graph.add((report, SH.result, _add_result(graph, violation, sources, counter)))
+    return graph
+
+
+def _add_result(
+    graph: Graph, violation: Violation, sources: Sequence[Graph], counter: Iterator[int]
+) -> BNode:
+    """Add one result (and its details) to a report graph; return its node."""
+    result = BNode(f"result{next(counter):06d}")
+    graph.add((result, RDF.type, SH.ValidationResult))
+    graph.add((result, SH.focusNode, violation.focus))
+    graph.add((result, SH.resultSeverity, _severity_iri(violation.severity)))
+    for message in violation.messages or (RdfLiteral(violation.message),):
+        graph.add((result, SH.resultMessage, message))
+    for key, term in (
+        (SH.value, violation.value),
+        (SH.sourceShape, violation.shape),
+        (SH.sourceConstraintComponent, violation.component),
+    ):
+        if term is not None:
+            graph.add((result, key, term))
+    if violation.path is not None:
+        graph.add((result, SH.resultPath, violation.path))
+        _copy_structure(violation.path, sources, graph)
+    for detail in violation.details:
+        graph.add((result, SH.detail, _add_result(graph, detail, sources, counter)))
+    return result
+
+
+def _copy_structure(node: Node, sources: Sequence[Graph], graph: Graph) -> None:
+    """Copy the triples that describe a blank node (a path), blank objects included."""
+    if not isinstance(node, BNode):
+        return
+    for source in sources:
+        if (node, None, None) in source:
+            for predicate, obj in source.predicate_objects(node):
+                graph.add((node, predicate, obj))
+                _copy_structure(obj, (source,), graph)
+            return
+
+
+@contextmanager
+def as_written() -> Iterator[None]:
+    """Keep literals as written while rdflib parses: ``"01"^^xsd:integer`` stays ``"01"``.
+
+    By default rdflib rewrites a literal into its canonical form, so an ill-formed
+    ``"none"^^xsd:boolean`` would reach SHACL as a well-formed ``"false"``, and it logs a
+    traceback for every literal it cannot convert. Inside this block neither happens.
+    """
+    normalize = rdflib.NORMALIZE_LITERALS
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    rdflib.NORMALIZE_LITERALS = False
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Parsing weird boolean")
+            yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
+        logger.setLevel(level)
 
 
 def validate(
     data: GraphSource | Sequence[GraphSource],
     *,
     shapes: GraphSource | Sequence[GraphSource] | None = None,
+    context: Sequence[GraphSource] = (),
     ontology: bool = True,
     engine: Literal["pyshacl", "oxigraph"] = "pyshacl",
     progress: bool | None = None,
@@ -168,21 +409,27 @@ def validate(
     pySHACL runs with SHACL-SPARQL constraints enabled (``advanced=True``) and without
     RDFS inference. Class targets still reach subclasses, because the ontology, and with
     it every ``rdfs:subClassOf``, is merged into a copy of the data before validating.
-    The caller's graphs are never changed.
+    The caller's graphs are never changed. Files are read with their literals as written
+    (an ill-formed ``"abc"^^xsd:integer`` is a ``sh:datatype`` result, not rewritten).
 
     :param data: A graph, a file, a folder of ``*.ttl`` files, or a list of these.
     :param shapes: The shapes to use (same kinds of input); by default every bundled
         shapes file (:func:`kg.resources.shape_files`).
+    :param context: More data (the curated graph, say) checked together with ``data``, so
+        that references into it resolve; only results on a node that ``data`` mentions (as
+        subject or object) are reported, not the context's own.
     :param ontology: Merge the bundled ontology into the data before validating.
     :returns: The report; see :class:`ValidationReport`.
     :raises kg.errors.InputError: If a data or shapes file cannot be read.
     :param engine: ``"pyshacl"`` (the reference) or ``"oxigraph"``: the shapes compiled to
         SPARQL and run on pyoxigraph, with the same results, many times faster on large
-        graphs (:func:`kg.fastvalidate.validate_fast`).
+        graphs; what it does not compile is handed to pySHACL in the same run
+        (:func:`kg.fastvalidate.validate_fast`).
     :param progress: Show a progress bar on stderr: ``None`` (default) only if stderr is a
         terminal, ``True`` always, ``False`` never. One step per phase with pySHACL (data,
         shapes, validation), one per compiled check with ``"oxigraph"``.
-    :raises KgError: If there are no shapes, or pySHACL cannot use them.
+    :raises KgError: If there are no shapes, or the shapes are not valid SHACL (for
+        example a SHACL-SPARQL query that the specification forbids).
 
     >>> from rdflib import Graph
     >>> shapes = Graph().parse(format="turtle", data='''
@@ -200,6 +447,14 @@ def validate(
     >>> [(str(v.focus), v.severity) for v in report.violations]
     [('http://example.org/b', 'Violation')]
     """
+    if context:
+        whole = validate(
+            [*source_list(data), *context], shapes=shapes, ontology=ontology, engine=engine,
+            progress=progress,
+        )
+        with as_written():
+            given = load(*source_list(data))
+        return whole.about({*given.subjects(unique=True), *given.objects(unique=True)})
     if engine == "oxigraph":
         from kg.fastvalidate import validate_fast
 
@@ -210,33 +465,37 @@ def validate(
     phases = progress_bar(("data", "shapes", "pySHACL"), label="validating", enabled=progress)
     try:
         next(phases)  # the bar steps as each phase ends
-        data_graph = load(*sources)
-        next(phases)
-        shapes_graph = load_shapes(shapes)
+        with as_written():
+            data_graph = load(*sources)
+            next(phases)
+            shapes_graph = load_shapes(shapes)
         next(phases)
         triples = len(data_graph)  # before SHACL rules (advanced mode) can add to it
-        results_graph = _run_pyshacl(data_graph, shapes_graph)
+        violations, pyshacl_graph = run_pyshacl(data_graph, shapes_graph)
         next(phases, None)  # the last phase: the bar is full
     finally:
         phases.close()  # on an error, the bar's line ends where it stopped
+    results_graph = report_graph(
+        violations, conforms=not violations, sources=[shapes_graph, pyshacl_graph]
+    )
     for prefix, namespace in data_graph.namespaces():
         results_graph.bind(prefix, namespace, override=False)
-    violations = tuple(
-        sorted(
-            (_violation(result, results_graph, data_graph) for result in _results(results_graph)),
-            key=Violation.sort_key,
-        )
-    )
     return ValidationReport(
-        conforms=all(v.severity != "Violation" for v in violations),
+        conforms=not violations,
         violations=violations,
         results_graph=results_graph,
         triples=triples,
     )
 
 
-def _run_pyshacl(data_graph: Graph, shapes_graph: Graph) -> Graph:
-    """Run pySHACL in place on our own copy of the data; return its results graph."""
+def run_pyshacl(data_graph: Graph, shapes_graph: Graph) -> tuple[tuple[Violation, ...], Graph]:
+    """Run pySHACL in place on a graph of our own.
+
+    :returns: Its top-level results, sorted, and its report graph (where blank-node result
+        paths are described).
+
+    :raises KgError: If pySHACL refuses the shapes (they are not valid SHACL).
+    """
     from pyshacl import validate as shacl_validate  # heavy: import on first use
     from pyshacl.errors import ReportableRuntimeError
 
@@ -251,10 +510,20 @@ def _run_pyshacl(data_graph: Graph, shapes_graph: Graph) -> Graph:
             allow_infos=True,
         )
     except ReportableRuntimeError as error:
-        raise KgError(f"cannot validate with these shapes: {error.message}") from error
+        message = " ".join(str(error.message).split())
+        raise KgError(f"cannot validate with these shapes: {message}") from error
+    except (NotImplementedError, RecursionError, ValueError, TypeError, KeyError) as error:
+        # pySHACL fails like this on shapes the specification rules out (sht:Failure cases)
+        detail = " ".join(str(error).split()) or type(error).__name__
+        raise KgError(f"cannot validate with these shapes: {detail}") from error
     if not isinstance(results_graph, Graph):
         raise KgError("pySHACL returned no results graph")
-    return results_graph
+    results = [
+        _violation(result, results_graph, data_graph)
+        for report in results_graph.subjects(RDF.type, SH.ValidationReport)
+        for result in results_graph.objects(report, SH.result)
+    ]
+    return tuple(sorted(results, key=Violation.sort_key)), results_graph
 
 
 def load_shapes(shapes: GraphSource | Sequence[GraphSource] | None = None) -> Graph:
@@ -275,30 +544,49 @@ def load_shapes(shapes: GraphSource | Sequence[GraphSource] | None = None) -> Gr
     graph = load(*(shape_files() if shapes is None else source_list(shapes)))
     if not any(str(p).startswith(str(SH)) for p in graph.predicates(unique=True)):
         raise KgError("no SHACL shapes to validate against (no triple uses the sh: vocabulary)")
+    for key in _SWITCHES:  # only the literal true switches these on (pySHACL takes "1" too)
+        for triple in list(graph.triples((None, key, None))):
+            if triple[2] not in (_TRUE, _FALSE):
+                graph.remove(triple)
     return graph
 
 
-def _results(results_graph: Graph) -> list[Node]:
-    """List the validation result nodes of a SHACL report graph."""
-    return list(results_graph.subjects(RDF.type, SH.ValidationResult, unique=True))
+_TRUE = RdfLiteral("true", datatype=XSD.boolean)
+_FALSE = RdfLiteral("false", datatype=XSD.boolean)
+#: The SHACL parameters that do something only when their value is ``true``.
+_SWITCHES = (SH.uniqueLang, SH.closed, SH.deactivated, SH.qualifiedValueShapesDisjoint)
 
 
 def _violation(result: Node, results_graph: Graph, data_graph: Graph) -> Violation:
-    """Read one ``sh:ValidationResult`` into a :class:`Violation`."""
+    """Read one ``sh:ValidationResult`` (and its ``sh:detail`` results) into a Violation."""
     focus = results_graph.value(result, SH.focusNode)
     if focus is None:  # not valid SHACL, but let us not crash on it
         focus = BNode()
-    messages = sorted({str(m) for m in results_graph.objects(result, SH.resultMessage)})
+    found = results_graph.objects(result, SH.resultMessage)
+    messages = tuple(
+        sorted(
+            (m for m in found if isinstance(m, RdfLiteral)),
+            key=lambda m: (str(m), m.language or ""),
+        )
+    )
     component = results_graph.value(result, SH.sourceConstraintComponent)
+    details = (
+        _violation(detail, results_graph, data_graph)
+        for detail in results_graph.objects(result, SH.detail)
+    )
     return Violation(
         focus=focus,
         path=results_graph.value(result, SH.resultPath),
         value=results_graph.value(result, SH.value),
-        message="; ".join(messages) or _local_name(component) or "does not conform",
-        severity=_SEVERITIES.get(results_graph.value(result, SH.resultSeverity), "Violation"),
+        message="; ".join(sorted({str(m) for m in messages}))
+        or _local_name(component)
+        or "does not conform",
+        severity=severity_name(results_graph.value(result, SH.resultSeverity)),
         shape=results_graph.value(result, SH.sourceShape),
         component=component,
         focus_label=_label(focus, data_graph),
+        details=tuple(sorted(details, key=Violation.sort_key)),
+        messages=messages,
     )
 
 
@@ -339,6 +627,13 @@ def _show_path(path: Node | None, graph: Graph) -> str:
         if inner is not None:
             return "(" + _show_path(inner, graph) + ")" + symbol
     return "[complex path]"
+
+
+def _noun(severity: str) -> str:
+    """Name a result of a severity in the summary line."""
+    return {"Violation": "violation", "Warning": "warning", "Info": "info message"}.get(
+        severity, f"<{severity}> result"
+    )
 
 
 def _local_name(node: Node | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,16 +16,18 @@ from kg.fastvalidate import (
     _focus_pattern,
     _run,
     compile_shapes,
+    plan_shapes,
 )
 from kg.io import load
 from kg.resources import ontology_files, shape_files
-from kg.validation import Violation, validate
+from kg.validation import ValidationReport, Violation, load_shapes, validate
 
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
 KGO = Namespace("https://w3id.org/als-kg/ontology#")
 KGR = Namespace("https://w3id.org/als-kg/resource/")
 FX = Namespace("https://w3id.org/als-kg/resource/fixture-")
+EX = Namespace("http://example.org/")
 
 
 def _key(violation: Violation) -> tuple[Any, ...]:
@@ -183,7 +186,7 @@ def test_same_results_on_curated_graph(curated: Graph) -> None:
 
 
 def test_unsupported_feature_is_an_error() -> None:
-    """A shape feature the compiler does not translate raises, never skips."""
+    """compile_shapes() raises on a feature the compiler does not translate, never skips."""
     shapes = Graph()
     shape = URIRef("urn:x:S")
     shapes.add((shape, RDF.type, SH.NodeShape))
@@ -194,3 +197,109 @@ def test_unsupported_feature_is_an_error() -> None:
     shapes.add((prop, SH.uniqueLang, Literal(True)))
     with pytest.raises(UnsupportedShapeError, match="uniqueLang"):
         compile_shapes(shapes)
+
+
+SHAPES_PREFIXES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <http://example.org/> .
+"""
+
+
+def _both(tmp_path: Path, data: str, shapes: str) -> tuple[ValidationReport, ValidationReport]:
+    (tmp_path / "data.ttl").write_text(SHAPES_PREFIXES + data, encoding="utf-8")
+    (tmp_path / "shapes.ttl").write_text(SHAPES_PREFIXES + shapes, encoding="utf-8")
+    return tuple(  # type: ignore[return-value]
+        validate(tmp_path / "data.ttl", shapes=tmp_path / "shapes.ttl", ontology=False,
+                 engine=engine, progress=False)
+        for engine in ("pyshacl", "oxigraph")
+    )
+
+
+def test_unsupported_shapes_are_handed_to_pyshacl(tmp_path: Path) -> None:
+    """What does not compile is checked by pySHACL in the same run: the same results."""
+    data = 'ex:a a ex:Drug ; ex:name "A"@en, "B"@en ; ex:code "7"^^xsd:nonNegativeInteger .'
+    shapes = """
+        ex:S a sh:NodeShape ; sh:targetClass ex:Drug ;
+            sh:property [ sh:path ex:name ; sh:uniqueLang true ] .
+        ex:T a sh:NodeShape ; sh:targetClass ex:Drug ;
+            sh:property [ sh:path ex:code ; sh:datatype xsd:positiveInteger ] .
+        ex:U a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:name ; sh:maxCount 1 ] .
+    """
+    reference, fast = _both(tmp_path, data, shapes)
+    plan = plan_shapes(load_shapes(tmp_path / "shapes.ttl"))
+    assert set(plan.handed_over) == {EX.S, EX.T} and plan.compiled == {EX.U}
+    assert {_key(v) for v in fast.violations} == {_key(v) for v in reference.violations}
+    assert {str(v.component).rsplit("#")[-1] for v in fast.violations} == {
+        "UniqueLangConstraintComponent", "DatatypeConstraintComponent",
+        "MaxCountConstraintComponent",
+    }
+
+
+def test_custom_sparql_component_is_handed_over(tmp_path: Path) -> None:
+    """A SPARQL-based constraint component (not in sh:) is never compiled to nothing."""
+    shapes = """
+        ex:Component a sh:ConstraintComponent ;
+            sh:parameter [ sh:path ex:forbidden ] ;
+            sh:validator [ a sh:SPARQLAskValidator ;
+                sh:ask "ASK { FILTER (?value != $forbidden) }" ] .
+        ex:S a sh:NodeShape ; sh:targetNode ex:bad ; ex:forbidden ex:bad .
+    """
+    reference, fast = _both(tmp_path, "ex:bad ex:p 1 .", shapes)
+    assert not fast.conforms and len(fast.violations) == 1
+    assert {_key(v) for v in fast.violations} == {_key(v) for v in reference.violations}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT $this WHERE { { FILTER ($this = ex:a) } UNION { ?x ex:q ?y } }",
+        "SELECT $this WHERE { OPTIONAL { ?x ex:q ?y . FILTER (?x = $this) } FILTER (!bound(?x)) }",
+        "SELECT $this WHERE { FILTER ($currentShape = ex:S) }",
+    ],
+)
+def test_this_is_pre_bound(tmp_path: Path, query: str) -> None:
+    """$this (and $currentShape) act as pre-bound, even in nested groups: never a false pass."""
+    shapes = f"""
+        ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+            sh:sparql [ sh:prefixes [ sh:declare [ sh:prefix "ex" ;
+                sh:namespace "http://example.org/"^^xsd:anyURI ] ] ;
+            sh:select "{query}" ] .
+    """
+    reference, fast = _both(tmp_path, "ex:a ex:p 1 .", shapes)
+    assert len(reference.violations) == 1
+    assert {_key(v) for v in fast.violations} == {_key(v) for v in reference.violations}
+
+
+@pytest.mark.parametrize(
+    ("literal", "datatype"),
+    [
+        ('"abc"^^xsd:integer', "xsd:integer"),
+        ('"none"^^xsd:boolean', "xsd:boolean"),
+        ('"-1"^^xsd:nonNegativeInteger', "xsd:nonNegativeInteger"),
+        ('"300"^^xsd:byte', "xsd:byte"),
+        ('"2024-13-01"^^xsd:date', "xsd:date"),
+    ],
+)
+def test_ill_formed_literals_are_results(tmp_path: Path, literal: str, datatype: str) -> None:
+    """Both engines see the literal as written: ill-formed is a sh:datatype result, no crash."""
+    shapes = f"""ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+        sh:property [ sh:path ex:p ; sh:datatype {datatype} ] ."""
+    reference, fast = _both(tmp_path, f"ex:a ex:p {literal} .", shapes)
+    for report in (reference, fast):
+        assert [str(v.component).rsplit("#")[-1] for v in report.violations] == [
+            "DatatypeConstraintComponent"
+        ]
+
+
+def test_values_are_reported_as_written(tmp_path: Path) -> None:
+    """Oxigraph keeps "01" as 1; the report still gives the data's own "01" (and "4.0")."""
+    data = 'ex:a ex:p "01"^^xsd:integer, "1"^^xsd:integer, "4.0"^^xsd:decimal .'
+    shapes = """ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+        sh:property [ sh:path ex:p ; sh:maxInclusive 0 ] .
+        ex:T a sh:NodeShape ; sh:targetNode "2.50"^^xsd:decimal ; sh:maxExclusive 2 ."""
+    reference, fast = _both(tmp_path, data, shapes)
+    written = {(v.focus, v.value) for v in fast.violations}
+    assert written == {(v.focus, v.value) for v in reference.violations}
+    assert (EX.a, Literal("01", datatype=XSD.integer)) in written
+    assert len(fast.violations) == 4
