@@ -38,9 +38,10 @@ from kg.importers import (
 from kg.io import load
 from kg.namespaces import KGO, KGR, PROV
 from kg.resources import ontology_files
+from tests.shared_data import shared_path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data" / "ctgov"
+SHARED = shared_path("data", "ctgov")
 LOCAL = Path(__file__).resolve().parent / "fixtures" / "ctgov" / "NCT00973089.json"
 #: The records in ../shared/data/ctgov/, as listed in its SOURCES.md.
 RECORD_NAMES = (
@@ -56,7 +57,8 @@ RECORD_NAMES = (
 )
 needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(),
-    reason=f"no shared ClinicalTrials.gov records in {SHARED} (clone shared/ next to main/)",
+    reason=f"no shared ClinicalTrials.gov records in {SHARED} (clone shared/ beside the "
+    "repository, or set ALS_KG_SHARED)",
 )
 
 

@@ -434,6 +434,17 @@ def _merge_newest(
     trial, triples = study.trial, study.triples
     graphs = (staged,) if base is None else (staged, base)
     has_verdict = base is not None and (trial, KGO.primaryEndpointVerdict, None) in base
+    if base is not None:  # a broader condition than the curated one adds nothing
+        narrower = set(base.objects(trial, KGO.condition))
+        triples = [
+            t
+            for t in triples
+            if not (
+                t[0] == trial
+                and t[1] == KGO.condition
+                and any((n, SKOS.broader, t[2]) in base for n in narrower)
+            )
+        ]
     if has_verdict:
         triples = [t for t in triples if t[1] != KGO.decidingAnalysis]
     elif study.verdict is not None:

@@ -449,7 +449,7 @@ class _Mapper:
     def _arms(self) -> None:
         roles = set()
         for arm, therapies in zip(self.study.arms, self.arm_therapies, strict=True):
-            node = self.child("arm", arm.label.text)
+            node = self.resolver.arm(self.trial, arm.label.text) or self.child("arm", arm.label.text)
             role = KGO.OtherArm
             if arm.type is not None:
                 role = self.coded(KGO.ArmRole, arm.type, "arm type")

@@ -29,6 +29,7 @@ from kg.namespaces import KGO
 __all__ = [
     "Resolver",
     "TrialMatch",
+    "arm_key",
     "name_key",
     "name_variants",
     "org_key",
@@ -93,6 +94,15 @@ def name_variants(text: str) -> list[str]:
     if undosed:
         found[undosed] = None
     return list(found)
+
+
+def arm_key(text: str) -> str:
+    """Normalise an arm's or group's title, ignoring a trailing note such as "(FAS)".
+
+    >>> arm_key("Placebo (FAS)") == arm_key("placebo")
+    True
+    """
+    return name_key(re.sub(r"(\s*\([^()]*\))+\s*$", "", text))
 
 
 def org_key(text: str) -> str:
@@ -184,6 +194,7 @@ class Resolver:
     organisations: dict[str, URIRef] = field(default_factory=dict)
     conditions: dict[str, URIRef] = field(default_factory=dict)
     therapies: dict[str, URIRef] = field(default_factory=dict)
+    arms: dict[URIRef, dict[str, URIRef]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, graph: Graph | None) -> Resolver:
@@ -232,6 +243,10 @@ class Resolver:
             for name in graph.objects(node, predicate)
             for key in dict.fromkeys((name_key(str(name)), name_key(_PARENS.sub("", str(name)))))
         )
+        for trial, arm in graph.subject_objects(KGO.arm):
+            if isinstance(trial, URIRef) and isinstance(arm, URIRef):
+                for label in graph.objects(arm, RDFS.label):
+                    resolver.arms.setdefault(trial, {}).setdefault(arm_key(str(label)), arm)
         return resolver
 
     @classmethod
@@ -264,6 +279,10 @@ class Resolver:
             if len(candidates) == 1:
                 return TrialMatch(candidates.pop(), "acronym")
         return None
+
+    def arm(self, trial: URIRef, label: str) -> URIRef | None:
+        """Return the trial's arm with this label (a trailing parenthesised note ignored)."""
+        return self.arms.get(trial, {}).get(arm_key(label))
 
     def organisation(self, name: str) -> URIRef | None:
         """The organisation with this name (normalised by :func:`org_key`), if exactly one."""
