@@ -315,7 +315,7 @@ def test_known_values_of_a_json_record() -> None:
     assert graph.value(study, KGO.otherRegistryId) == Literal("2015-001894-41")
     assert graph.value(graph.value(study, KGO.enrollment), KGO["count"]) == Literal(317)
     # the first analysis: "pValue": "<0.001", odds ratio 15.231 (7.336 to 31.623)
-    [first] = [r for r in graph.subjects(KGO.effectEstimate, None) if graph.value(r, KGO.effectEstimate).toPython() == Decimal("15.231")]  # type: ignore[union-attr]
+    [first] = graph.subjects(KGO.effectEstimate, Literal("15.231", datatype=XSD.decimal))
     assert graph.value(first, KGO.pValue) == Literal("0.001", datatype=XSD.decimal)
     assert graph.value(first, KGO.pValueModifier) == Literal("<")
     assert graph.value(first, KGO.effectType) == KGO.OddsRatio

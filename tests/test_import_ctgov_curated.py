@@ -60,7 +60,7 @@ def nct_of(path: Path) -> str:
 def iso(text: str) -> str:
     for pattern in _MONTHS:
         try:
-            parsed = datetime.strptime(text.strip(), pattern)  # noqa: DTZ007 - a calendar date
+            parsed = datetime.strptime(text.strip(), pattern)
         except ValueError:
             continue
         return parsed.strftime("%Y-%m-%d" if pattern == _MONTHS[0] else "%Y-%m")
@@ -75,7 +75,7 @@ def concept_of(ontology: Graph, cls: URIRef, code: str) -> URIRef:
 
 
 def code_of(words: str) -> str:
-    """The API v2 code of a classic-site word ("Active, not recruiting" -> ACTIVE_NOT_RECRUITING)."""
+    """The API v2 code of a classic-site word: "Active, not recruiting" is ACTIVE_NOT_RECRUITING."""
     code = re.sub(r"[^A-Z0-9]+", "_", words.split("(")[0].strip().upper()).strip("_")
     return {"UNKNOWN_STATUS": "UNKNOWN", "N_A": "NA", "NONE_OPEN_LABEL": "NONE"}.get(code, code)
 
@@ -149,7 +149,9 @@ def matched_records() -> Iterator[Path]:
     return (path for path in record_files() if nct_of(path) in known)
 
 
-def rows(graph: Graph, name: str, params: dict[str, str] | None = None) -> list[dict[str, str | None]]:
+def rows(
+    graph: Graph, name: str, params: dict[str, str] | None = None
+) -> list[dict[str, str | None]]:
     return result_rows(run_query(graph, name, params))
 
 
@@ -183,9 +185,7 @@ def repeated(rows_: list[dict[str, str | None]]) -> set[tuple[str, ...]]:
 def stored_query_runs(graph: Graph, curated: Graph) -> Iterator[tuple[str, dict[str, str]]]:
     """Every stored query: those without parameters, the others per matched trial/therapy."""
     registry = default_registry()
-    trials = sorted(
-        str(t) for t in curated.subjects(KGO.nctId, None) if str(t).startswith(_KGR)
-    )
+    trials = sorted(str(t) for t in curated.subjects(KGO.nctId, None) if str(t).startswith(_KGR))
     therapies = sorted({str(t) for t in curated.subjects(RDF.type, KGO.Therapy)})
     for name in registry:
         query = registry[name]
@@ -223,8 +223,12 @@ def test_trial_count_grows_only_by_new_trials(curated: Graph, merged: Graph) -> 
     def studies(graph: Graph) -> set[URIRef]:
         return {
             s
-            for cls in (KGO.ClinicalStudy, KGO.ClinicalTrial, KGO.ObservationalStudy,
-                        KGO.PlatformTrial)
+            for cls in (
+                KGO.ClinicalStudy,
+                KGO.ClinicalTrial,
+                KGO.ObservationalStudy,
+                KGO.PlatformTrial,
+            )
             for s in graph.subjects(RDF.type, cls)
             if isinstance(s, URIRef)
         }
@@ -240,7 +244,9 @@ def test_no_condition_node_beside_the_curated_als_term(curated: Graph, merged: G
         curated.subjects(RDF.type, KGO.Condition)
     )
     labels = [str(merged.value(c, RDFS.label)).casefold() for c in added]
-    assert not [lab for lab in labels if "amyotrophic" in lab or lab in ("als", "motor neuron disease")]
+    assert not [
+        lab for lab in labels if "amyotrophic" in lab or lab in ("als", "motor neuron disease")
+    ]
     als = URIRef("http://purl.obolibrary.org/obo/MONDO_0004976")
     for path in record_files():
         trial = next(merged.subjects(KGO.nctId, Literal(nct_of(path))))
@@ -271,7 +277,10 @@ def test_sponsors_are_the_curated_organisations(curated: Graph, merged: Graph) -
 def test_background_drugs_are_never_tested(curated: Graph, merged: Graph) -> None:
     for path in record_files():
         root = root_of(path)
-        arms = {a.findtext("arm_group_label") or "": a.findtext("arm_group_type") for a in root.iter("arm_group")}
+        arms = {
+            a.findtext("arm_group_label") or "": a.findtext("arm_group_type")
+            for a in root.iter("arm_group")
+        }
         if not any(kind in ("Placebo Comparator", "Sham Comparator") for kind in arms.values()):
             continue
         trial = next(merged.subjects(KGO.nctId, Literal(nct_of(path))))
@@ -287,7 +296,9 @@ def test_background_drugs_are_never_tested(curated: Graph, merged: Graph) -> Non
                     labels = {str(o).casefold() for o in merged.objects(therapy, RDFS.label)}
                     if word in labels and (therapy, RDF.type, KGO.Therapy) in merged:
                         assert (trial, KGO.tests, therapy) not in merged or (
-                            trial, KGO.tests, therapy
+                            trial,
+                            KGO.tests,
+                            therapy,
                         ) in curated, (path.name, name)
     # riluzole in every arm of AB10015, MN-166 and CY 4024: background; masitinib is tested
     for nct in ("NCT02588677", "NCT02238626", "NCT01378676"):
@@ -328,7 +339,9 @@ def test_valor_versions_either_way(curated: Graph) -> None:
     # the newer version's values are asserted; the older version's are claims as of 2018
     assert (valor, KGO.sponsorStudyId, Literal("233AS101")) in forward
     old_phase = [
-        c for c in forward.subjects(RDF.object, KGO.Phase1) if forward.value(c, RDF.subject) == valor
+        c
+        for c in forward.subjects(RDF.object, KGO.Phase1)
+        if forward.value(c, RDF.subject) == valor
     ]
     assert len(old_phase) == 1
     assert forward.value(old_phase[0], KGO.asOf) == Literal("2018-05-14", datatype=XSD_DATE)
@@ -360,7 +373,9 @@ def test_no_estimated_date_beside_an_actual_one(merged: Graph) -> None:
         assert not both, (estimated, both)
 
 
-def test_no_empty_results_and_own_populations(curated: Graph, imported: tuple[Graph, object]) -> None:
+def test_no_empty_results_and_own_populations(
+    curated: Graph, imported: tuple[Graph, object]
+) -> None:
     added = imported[0]
     results = set(added.subjects(RDF.type, KGO.Result))
     assert results
@@ -384,13 +399,17 @@ def test_no_empty_results_and_own_populations(curated: Graph, imported: tuple[Gr
     assert len(list(root.iter("outcome"))) - len(with_data) == 7
     tudca = KGR.NCT00877604
     imported_results = [r for r in results if added.value(r, KGO.resultOf) == tudca]
-    titles = {str(added.value(added.value(r, KGO.ofEndpoint), RDFS.label)) for r in imported_results}
+    titles = {
+        str(added.value(added.value(r, KGO.ofEndpoint), RDFS.label)) for r in imported_results
+    }
     assert titles == {" ".join((t or "").split()) for t in with_data}
 
 
 @needs("data", "ctgov-als", "records", "NCT01753076.xml")
 def test_ozanezumab_missed_its_primary_endpoint(curated: Graph, merged: Graph) -> None:
-    [row] = [r for r in rows(merged, "trials-missed-primary-endpoint") if r["nctId"] == "NCT01753076"]
+    [row] = [
+        r for r in rows(merged, "trials-missed-primary-endpoint") if r["nctId"] == "NCT01753076"
+    ]
     root = root_of(OZANEZUMAB)
     primary = [o for o in root.iter("outcome") if o.findtext("type") == "Primary"]
     [title] = [o.findtext("title") for o in primary if o.find("analysis_list") is not None]
@@ -426,7 +445,7 @@ def test_summary_says_what_happened(curated: Graph, imported: tuple[Graph, objec
 # --- per matched trial ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", list(matched_records()) + [VALOR_2020], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*list(matched_records()), VALOR_2020], ids=lambda p: p.stem)
 def test_matched_trial_keeps_curation_and_surfaces_disagreements(
     path: Path, curated: Graph, merged: Graph
 ) -> None:
@@ -435,9 +454,17 @@ def test_matched_trial_keeps_curation_and_surfaces_disagreements(
     # nothing curated is lost or overwritten
     for predicate, obj in curated.predicate_objects(trial):
         assert (trial, predicate, obj) in merged
-    for predicate in (KGO.phase, KGO.status, KGO.masking, KGO.startDate, KGO.completionDate,
-                      KGO.primaryCompletionDate, KGO.sponsor, KGO.primaryEndpointVerdict,
-                      RDFS.label):
+    for predicate in (
+        KGO.phase,
+        KGO.status,
+        KGO.masking,
+        KGO.startDate,
+        KGO.completionDate,
+        KGO.primaryCompletionDate,
+        KGO.sponsor,
+        KGO.primaryEndpointVerdict,
+        RDFS.label,
+    ):
         if (trial, predicate, None) in curated:
             assert set(merged.objects(trial, predicate)) == set(curated.objects(trial, predicate))
     # each registry value that disagrees with a curated one is a conflict, with both sources

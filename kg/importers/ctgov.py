@@ -28,8 +28,8 @@ from kg.errors import InputError
 from kg.importers.ctgov_json import parse_json_study
 from kg.importers.ctgov_model import Study
 from kg.importers.ctgov_rdf import MappedStudy, map_study, study_graph
-from kg.importers.iris import local_name
 from kg.importers.ctgov_xml import parse_xml, parse_xml_study
+from kg.importers.iris import local_name
 from kg.importers.merge import claim_iri, merge_record
 from kg.importers.resolve import Resolver
 from kg.importers.vocab import single_valued_properties
@@ -327,12 +327,17 @@ class ImportSummary:
         >>> ImportSummary(records=2, matched={"NCT1": "nct-id"}, new_trials=("NCT2",)).lines()[:2]
         ['Records read: 2', 'Trials matched: 1 (by NCT id: 1)']
         """
-        hows = {"nct-id": "by NCT id", "registry-id": "by other registry id", "acronym": "by acronym and therapy"}
+        hows = {
+            "nct-id": "by NCT id",
+            "registry-id": "by other registry id",
+            "acronym": "by acronym and therapy",
+        }
         counted = Counter(self.matched.values())
         detail = ", ".join(f"{hows[how]}: {counted[how]}" for how in hows if counted[how])
         matched = f"Trials matched: {len(self.matched)}" + (f" ({detail})" if detail else "")
         lines = [f"Records read: {self.records}", matched]
-        lines += [f"  {nct} {hows[how]}" for nct, how in sorted(self.matched.items()) if how != "nct-id"]
+        other = sorted((nct, how) for nct, how in self.matched.items() if how != "nct-id")
+        lines += [f"  {nct} {hows[how]}" for nct, how in other]
         lines.append(f"New trials: {len(self.new_trials)}")
         lines.append(f"Triples added: {self.added}")
         lines.append(f"Claims (registry values that differ from the graph's): {self.claims}")
@@ -376,9 +381,21 @@ def _import(
             mapped.extend(studies)
     if failures:
         raise BatchImportError(failures)
-    single_valued = single_valued_properties() | {KGO.sponsor}
     staged = bind_prefixes(Graph(store="SimpleMemory", bind_namespaces="core"))
     summary = ImportSummary(records=len(mapped))
+    _merge_all(mapped, staged, base, summary)
+    if base is not None:
+        for triple in [t for t in staged if t in base]:
+            staged.remove(triple)
+    summary.added = len(staged)
+    return staged, summary
+
+
+def _merge_all(
+    mapped: Sequence[MappedStudy], staged: Graph, base: Graph | None, summary: ImportSummary
+) -> None:
+    """Merge every record, trial by trial: its newest version first, then the older ones."""
+    single_valued = single_valued_properties() | {KGO.sponsor}
     graphs = (staged,) if base is None else (staged, base)
     by_nct: dict[str, list[MappedStudy]] = {}
     for study in mapped:
@@ -395,11 +412,6 @@ def _import(
         for older in reversed(versions[:-1]):
             _merge_older(older, newest, staged, graphs, summary)
     summary.new_trials = tuple(new_trials)
-    if base is not None:
-        for triple in [t for t in staged if t in base]:
-            staged.remove(triple)
-    summary.added = len(staged)
-    return staged, summary
 
 
 def _version_order(study: MappedStudy) -> tuple[str, str]:

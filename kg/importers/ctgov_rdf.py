@@ -306,7 +306,7 @@ class _Mapper:
         return found
 
     def child(self, kind: str, text: str) -> URIRef:
-        """The IRI of an imported child node (arm, endpoint, ...) named by its content."""
+        """Return the IRI of an imported child node (arm, endpoint, ...) named by its content."""
         return KGR[f"{self.nct}-ctgov-{kind}-{slug(_key(text))}"]
 
     # --- the graph ------------------------------------------------------------------------
@@ -435,7 +435,7 @@ class _Mapper:
         self.add(self.trial, KGO.enrollment, node)
 
     def _arm_therapies(self) -> list[set[URIRef]]:
-        """The therapies each arm's interventions resolve to."""
+        """Resolve each arm's interventions to therapies."""
         found = []
         for arm in self.study.arms:
             therapies = set()
@@ -449,7 +449,8 @@ class _Mapper:
     def _arms(self) -> None:
         roles = set()
         for arm, therapies in zip(self.study.arms, self.arm_therapies, strict=True):
-            node = self.resolver.arm(self.trial, arm.label.text) or self.child("arm", arm.label.text)
+            curated_arm = self.resolver.arm(self.trial, arm.label.text)
+            node = curated_arm or self.child("arm", arm.label.text)
             role = KGO.OtherArm
             if arm.type is not None:
                 role = self.coded(KGO.ArmRole, arm.type, "arm type")
@@ -461,8 +462,8 @@ class _Mapper:
             for intervention in arm.interventions:
                 self.words(node, KGO.regimen, intervention.display)
             for therapy in sorted(therapies):
-                predicate = KGO.backgroundTherapy if therapy in self.background else KGO.intervention
-                self.add(node, predicate, therapy)
+                background = therapy in self.background
+                self.add(node, KGO.backgroundTherapy if background else KGO.intervention, therapy)
             self.add(node, PROV.wasDerivedFrom, self.src)
             self.add(self.trial, KGO.arm, node)
             self.arms.setdefault(_arm_key(arm.label.text), (node, role))
@@ -527,8 +528,29 @@ class _Mapper:
         kind = KGO.PreSpecifiedAnalysis
         if role == KGO.NotPreSpecifiedEndpoint:
             kind = KGO.PostHocAnalysis
-        title = _one_line(measure.title.text)
         base = f"{self.nct}-ctgov-res-{local_name(endpoint).split('-ctgov-ep-', 1)[-1]}"
+        self._analyses(measure, base, endpoint, kind, primary=role == KGO.PrimaryEndpoint)
+        title = _one_line(measure.title.text)
+        if len(measure.rows) <= 1 and not measure.analyses:
+            node = self.result(KGR[base], title, endpoint, kind)
+            self.add(node, KGO.verdict, KGO.Descriptive)
+            self.group_values(node, measure, None, measure.rows)
+        elif len(measure.rows) > 1:
+            for index, row in enumerate(measure.rows, 1):
+                if not any(_lenient_number(m.value) is not None for m in row.measurements):
+                    continue
+                row_title = _one_line(row.title) if row.title else f"row {index}"
+                label = f"{title} — {row_title}"
+                row_node = KGR[f"{base}-row-{slug(_key(row_title))}"]
+                node = self.result(row_node, label, endpoint, kind)
+                self.add(node, KGO.verdict, KGO.Descriptive)
+                self.group_values(node, measure, None, (row,))
+
+    def _analyses(
+        self, measure: OutcomeResult, base: str, endpoint: URIRef, kind: URIRef, *, primary: bool
+    ) -> None:
+        """Add one result per registered analysis, named by what it compares and how."""
+        title = _one_line(measure.title.text)
         single_row = len(measure.rows) <= 1
         groups = {group.id: group for group in measure.groups}
         names = [_analysis_name(a, groups) for a in measure.analyses]
@@ -544,24 +566,11 @@ class _Mapper:
                 suffix = f"{suffix}-{index}"
             node = self.result(KGR[f"{base}-analysis-{suffix}"], label, endpoint, kind)
             verdict_ = self.statistics(node, analysis)
-            if role == KGO.PrimaryEndpoint and kind == KGO.PreSpecifiedAnalysis:
+            if primary and kind == KGO.PreSpecifiedAnalysis:
                 self.primary_results.append((node, verdict_))
             if single_row:
                 known = [group for group in analysis.group_ids if group in groups]
                 self.group_values(node, measure, known or None, measure.rows[:1])
-        if single_row and not measure.analyses:
-            node = self.result(KGR[base], title, endpoint, kind)
-            self.add(node, KGO.verdict, KGO.Descriptive)
-            self.group_values(node, measure, None, measure.rows)
-        elif not single_row:
-            for index, row in enumerate(measure.rows, 1):
-                if not any(_lenient_number(m.value) is not None for m in row.measurements):
-                    continue
-                row_title = _one_line(row.title) if row.title else f"row {index}"
-                label = f"{title} — {row_title}"
-                node = self.result(KGR[f"{base}-row-{slug(_key(row_title))}"], label, endpoint, kind)
-                self.add(node, KGO.verdict, KGO.Descriptive)
-                self.group_values(node, measure, None, (row,))
 
     def result(self, node: URIRef, label: str, endpoint: URIRef, kind: URIRef) -> URIRef:
         """Add the parts every result has."""
@@ -860,7 +869,7 @@ def _tested_and_background(
 
 
 def _arm_role_code(arm: Arm) -> str:
-    """An arm's type code, or a placebo/sham role read from its title when it has no type."""
+    """Return an arm's type code, or a placebo/sham role read from a title without type."""
     if arm.type is not None:
         return arm.type.text
     if re.search(r"\b(placebo|sham)\b", arm.label.text, re.IGNORECASE):
@@ -870,11 +879,12 @@ def _arm_role_code(arm: Arm) -> str:
 
 def _has_values(measure: OutcomeResult) -> bool:
     """Whether a posted measure gives at least one number for a group."""
-    return any(_lenient_number(m.value) is not None for row in measure.rows for m in row.measurements)
+    values = (m.value for row in measure.rows for m in row.measurements)
+    return any(_lenient_number(value) is not None for value in values)
 
 
 def _analysis_name(analysis: Analysis, groups: Mapping[str, Group]) -> str:
-    """A short name of an analysis made from what it compares and how, not its position."""
+    """Name an analysis by what it compares and how, not by its position."""
     titles = sorted(_key(groups[g].title.text) if g in groups else g for g in analysis.group_ids)
     parts = [*titles]
     for value in (analysis.method, analysis.param_type, analysis.group_description):

@@ -214,7 +214,9 @@ class Resolver:
         )
         for trial, acronym in graph.subject_objects(KGO.acronym):
             if isinstance(trial, URIRef) and trial not in with_nct:
-                tested = frozenset(t for t in graph.objects(trial, KGO.tests) if isinstance(t, URIRef))
+                tested = frozenset(
+                    t for t in graph.objects(trial, KGO.tests) if isinstance(t, URIRef)
+                )
                 resolver.trials_by_acronym.setdefault(name_key(str(acronym)), []).append(
                     (trial, tested)
                 )
@@ -223,21 +225,21 @@ class Resolver:
         }
         resolver.organisations = _unique(
             (org_key(str(name)), node)
-            for node in sorted(organisations)
+            for node in sorted(organisations, key=str)
             if isinstance(node, URIRef)
             for predicate in (RDFS.label, SKOS.altLabel)
             for name in graph.objects(node, predicate)
         )
         resolver.conditions = _unique(
             (name_key(_PARENS.sub("", str(name))), node)
-            for node in sorted(graph.subjects(RDF.type, KGO.Condition, unique=True))
+            for node in sorted(graph.subjects(RDF.type, KGO.Condition, unique=True), key=str)
             if isinstance(node, URIRef)
             for predicate in (RDFS.label, SKOS.altLabel)
             for name in graph.objects(node, predicate)
         )
         resolver.therapies = _unique(
             (key, node)
-            for node in sorted(graph.subjects(RDF.type, KGO.Therapy, unique=True))
+            for node in sorted(graph.subjects(RDF.type, KGO.Therapy, unique=True), key=str)
             if isinstance(node, URIRef)
             for predicate in _THERAPY_NAMES
             for name in graph.objects(node, predicate)
@@ -251,7 +253,7 @@ class Resolver:
 
     @classmethod
     def of_therapies(cls, therapies: Mapping[str, URIRef]) -> Resolver:
-        """A resolver that knows only therapies, by name (as :func:`therapy_names` gives)."""
+        """Make a resolver that knows only therapies, by name (as :func:`therapy_names` gives)."""
         return cls(therapies={name_key(name): node for name, node in therapies.items()})
 
     def trial(
@@ -285,11 +287,11 @@ class Resolver:
         return self.arms.get(trial, {}).get(arm_key(label))
 
     def organisation(self, name: str) -> URIRef | None:
-        """The organisation with this name (normalised by :func:`org_key`), if exactly one."""
+        """Return the one organisation with this name (normalised by :func:`org_key`)."""
         return self.organisations.get(org_key(name))
 
     def condition(self, name: str) -> URIRef | None:
-        """The condition with this name, or whose long name the text contains as words."""
+        """Return the condition with this name, or whose long name the text contains as words."""
         key = name_key(name)
         for variant in (key, name_key(_PARENS.sub("", name)), *_inner(name)):
             if variant in self.conditions:
@@ -306,7 +308,7 @@ class Resolver:
         return nodes.pop() if len(nodes) == 1 else None
 
     def therapy(self, names: Iterable[str]) -> URIRef | None:
-        """The therapy one of an intervention's names stands for (see :func:`name_variants`)."""
+        """Return the therapy an intervention's names stand for (see :func:`name_variants`)."""
         for name in names:
             for variant in name_variants(name):
                 found = self.therapies.get(variant)
@@ -316,5 +318,5 @@ class Resolver:
 
 
 def _inner(text: str) -> list[str]:
-    """The parenthesised parts of a text, normalised."""
+    """Return the parenthesised parts of a text, normalised."""
     return [name_key(inner) for inner in re.findall(r"\(([^()]*)\)", text)]
