@@ -107,7 +107,7 @@ def study_to_graph(
     >>> g = study_to_graph(record)
     >>> g.value(KGR.NCT00000001, KGO.phase) == KGO.Phase1Phase2
     True
-    >>> g.value(KGR["NCT00000001-enrollment"], KGO["count"]).toPython()
+    >>> g.value(g.value(KGR.NCT00000001, KGO.enrollment), KGO["count"]).toPython()
     12
     >>> record["protocolSection"]["designModule"]["phases"] = ["PHASE7"]
     >>> study_to_graph(record, source_path="NCT00000001.json")
@@ -143,7 +143,7 @@ def xml_study_to_graph(
     ... </clinical_study>''')
     >>> g.value(KGR.NCT00000002, KGO.status) == KGO.ActiveNotRecruiting
     True
-    >>> g.value(KGR["NCT00000002-enrollment"], KGO.countKind) == KGO.PlannedCount
+    >>> g.value(g.value(KGR.NCT00000002, KGO.enrollment), KGO.countKind) == KGO.PlannedCount
     True
     """
     source = source_path or "<record>"
