@@ -1,7 +1,10 @@
 """Import ClinicalTrials.gov records (API v2 JSON or legacy XML) into als-kg RDF graphs.
 
-Each record becomes the study ``kgr:<NCT id>`` with its source ``kgr:src-ctgov-<NCT id>``, so
-a record merges with a curated trial of the same NCT id. A batch is all or nothing: every
+Each record becomes the trial it resolves to in the target graph (by NCT id, other registry
+id, or acronym and therapy; see :mod:`kg.importers.resolve`), else ``kgr:<NCT id>``, with the
+record version's source ``kgr:src-ctgov-<NCT id>-<last update date>``. Versions of one record
+are ordered by their last-update date: the newest is merged first, and what older versions
+said differently is kept as claims with their ``kgo:asOf``. A batch is all or nothing: every
 file is read and mapped first; if any fails, one :class:`BatchImportError` lists them all and
 nothing is added. See :mod:`kg.importers.ctgov_rdf` for the mapping rules and
 :mod:`kg.importers.merge` for what happens to values the target graph already has.
