@@ -139,6 +139,14 @@ def conflict_rows(graph: Graph) -> list[dict[str, str | None]]:
     return _CONFLICTS[id(graph)]
 
 
+def union(*graphs: Graph) -> Graph:
+    merged = Graph()
+    for graph in graphs:
+        for triple in graph:
+            merged.add(triple)
+    return merged
+
+
 def curated_ncts(curated: Graph) -> set[str]:
     return {str(n) for n in curated.objects(None, KGO.nctId)}
 
@@ -332,6 +340,10 @@ def test_valor_versions_either_way(curated: Graph) -> None:
     forward = import_changes([VALOR_2018, VALOR_2020], base=curated, progress=False)
     backward = import_changes([VALOR_2020, VALOR_2018], base=curated, progress=False)
     assert isomorphic(forward, backward)
+    # the older version imported later, in a second run, adds what the batch would
+    newer_first = import_changes([VALOR_2020], base=curated, progress=False)
+    then_older = import_changes([VALOR_2018], base=union(curated, newer_first), progress=False)
+    assert isomorphic(union(newer_first, then_older), forward)
     alone = import_changes([VALOR_2018, VALOR_2020], progress=False)
     assert isomorphic(alone, import_changes([VALOR_2020, VALOR_2018], progress=False))
     assert kg.validate([curated, forward]).conforms

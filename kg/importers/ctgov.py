@@ -30,7 +30,13 @@ from rdflib.term import Node
 from kg.errors import InputError
 from kg.importers.ctgov_json import parse_json_study
 from kg.importers.ctgov_model import Study
-from kg.importers.ctgov_rdf import MappedStudy, map_study, study_graph
+from kg.importers.ctgov_rdf import (
+    MappedStudy,
+    map_study,
+    registry_url,
+    source_iri,
+    study_graph,
+)
 from kg.importers.ctgov_xml import parse_xml, parse_xml_study
 from kg.importers.iris import local_name
 from kg.importers.merge import claim_iri, merge_record
@@ -411,10 +417,32 @@ def _merge_all(
             summary.matched[nct] = newest.how
         else:
             new_trials.append(nct)
+        if _newer_in(base, newest):  # a newer version was imported before: all are older
+            for older in reversed(versions):
+                _merge_older(older, newest.trial, staged, graphs, summary)
+            continue
         _merge_newest(newest, staged, base, single_valued, summary)
         for older in reversed(versions[:-1]):
-            _merge_older(older, newest, staged, graphs, summary)
+            _merge_older(older, newest.trial, staged, graphs, summary)
     summary.new_trials = tuple(new_trials)
+
+
+def _newer_in(base: Graph | None, study: MappedStudy) -> bool:
+    """Whether the graph already has a newer version of the record, imported before.
+
+    Only the importer's own version sources count (``kgr:src-ctgov-<NCT id>-<date>``): a
+    curated registry source says what the curators read, not what was imported.
+    """
+    if base is None or study.date is None:
+        return False
+    url = URIRef(registry_url(study.nct))
+    prefix = str(source_iri(study.nct)) + "-"
+    return any(
+        _later(date, study.date)
+        for source in base.objects(study.trial, PROV.wasDerivedFrom)
+        if str(source).startswith(prefix) and (source, KGO.url, url) in base
+        for date in base.objects(source, KGO.date)
+    )
 
 
 def _version_order(study: MappedStudy) -> tuple[str, str]:
@@ -501,13 +529,13 @@ def _merge_newest(
 
 def _merge_older(
     study: MappedStudy,
-    newest: MappedStudy,
+    trial: URIRef,
     staged: Graph,
     graphs: Sequence[Graph],
     summary: ImportSummary,
 ) -> None:
-    """Merge an older version: what the newer one no longer says is kept as claims."""
-    swap = {study.trial: newest.trial}
+    """Merge an older version of the record of ``trial``: what differs is kept as claims."""
+    swap = {study.trial: trial}
     triples = [
         (swap.get(s, s), p, swap.get(o, o))  # type: ignore[arg-type]
         for s, p, o in study.triples
