@@ -21,7 +21,7 @@ from kg.endpoints import Endpoint
 from kg.errors import InputError, KgError
 from kg.export import EXPORT_FORMATS, ExportFormat, serialize, write_graph
 from kg.formats import RowFormat, format_rows
-from kg.importers import import_changes
+from kg.importers import import_summary
 from kg.io import load_curated
 from kg.namespaces import bind_prefixes
 from kg.queries import QueryRegistry, default_registry, describe_query, query_text
@@ -442,23 +442,30 @@ def import_ctgov_command(paths: tuple[Path, ...], output: Path | None) -> None:
     """Import ClinicalTrials.gov records (API v2 JSON or legacy XML) as Turtle.
 
     Reads record files, or folders of .json and .xml records, and writes what they add to
-    the curated graph: a trial curated under the same NCT id gains the registry's facts and
-    source; where the curated graph already states a different phase, status, date or count,
-    the registry's value is written as a kgo:Claim instead. All or nothing: if any record
-    cannot be read, nothing is written and every failed file is named (exit code 2). A
-    progress bar shows on a terminal.
+    the curated graph. Records resolve to curated trials (by NCT id, other registry id, or
+    acronym and therapy), organisations, conditions and therapies; where the curated graph
+    already states a different phase, status, date or sponsor, the registry's value is
+    written as a kgo:Claim instead, and so are values that a newer record version or a later
+    curated event supersedes. A summary (records read, trials matched and how, new trials,
+    triples added, claims, superseded values) goes to standard error. All or nothing: if any
+    record cannot be read, nothing is written and every failed file is named (exit code 2).
+    A progress bar shows on a terminal. Check the output with the curated graph by
+    validating it (kg validate FILE).
 
     \b
     Example:
         kg import ctgov NCT04745299.json
-        kg import ctgov records/ -o data/ctgov-import.ttl
+        kg import ctgov records/ -o new.ttl
+        kg validate new.ttl
     """
-    added = import_changes(paths, base=load_curated(ontology=False))
+    added, summary = import_summary(paths, base=load_curated(ontology=False))
     if output is None:
         click.echo(serialize(added), nl=False)
     else:
         write_graph(added, output)
         click.echo(f"Wrote {len(added)} triples to {output}.", err=True)
+    for line in summary.lines():
+        click.echo(line, err=True)
 
 
 @main.command("load")

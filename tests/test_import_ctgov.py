@@ -38,9 +38,10 @@ from kg.importers import (
 from kg.io import load
 from kg.namespaces import KGO, KGR, PROV
 from kg.resources import ontology_files
+from tests.shared_data import shared_path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data" / "ctgov"
+SHARED = shared_path("data", "ctgov")
 LOCAL = Path(__file__).resolve().parent / "fixtures" / "ctgov" / "NCT00973089.json"
 #: The records in ../shared/data/ctgov/, as listed in its SOURCES.md.
 RECORD_NAMES = (
@@ -56,7 +57,8 @@ RECORD_NAMES = (
 )
 needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(),
-    reason=f"no shared ClinicalTrials.gov records in {SHARED} (clone shared/ next to main/)",
+    reason=f"no shared ClinicalTrials.gov records in {SHARED} (clone shared/ beside the "
+    "repository, or set ALS_KG_SHARED)",
 )
 
 
@@ -231,7 +233,26 @@ def with_analysis(**analysis: str) -> dict[str, Any]:
     return record
 
 
-RESULT = KGR["NCT09999999-res-1-analysis-1"]
+def only_result(graph: Graph) -> URIRef:
+    """The one result a record with one posted analysis gives."""
+    [result] = [r for r in graph.subjects(RDF.type, KGO.Result) if isinstance(r, URIRef)]
+    return result
+
+
+def registry_source(graph: Graph, nct: str) -> URIRef:
+    """The source node of the (one) record version of a trial in a graph."""
+    url = URIRef(f"https://clinicaltrials.gov/study/{nct}")
+    [source] = [s for s in graph.subjects(KGO.url, url) if isinstance(s, URIRef)]
+    return source
+
+
+def arm_named(graph: Graph, study: URIRef, label: str) -> URIRef:
+    """The arm of a study with this label."""
+    [arm] = [
+        a for a in graph.objects(study, KGO.arm) if str(graph.value(a, RDFS.label)) == label
+    ]
+    assert isinstance(arm, URIRef)
+    return arm
 
 
 def write_json(folder: Path, name: str, record: Any) -> Path:
@@ -292,9 +313,9 @@ def test_known_values_of_a_json_record() -> None:
     study = trial(path)
     assert graph.value(study, KGO.phase) == KGO.Phase3
     assert graph.value(study, KGO.otherRegistryId) == Literal("2015-001894-41")
-    assert graph.value(KGR["NCT02552212-enrollment"], KGO["count"]) == Literal(317)
+    assert graph.value(graph.value(study, KGO.enrollment), KGO["count"]) == Literal(317)
     # the first analysis: "pValue": "<0.001", odds ratio 15.231 (7.336 to 31.623)
-    first = KGR["NCT02552212-res-1-analysis-1"]
+    [first] = graph.subjects(KGO.effectEstimate, Literal("15.231", datatype=XSD.decimal))
     assert graph.value(first, KGO.pValue) == Literal("0.001", datatype=XSD.decimal)
     assert graph.value(first, KGO.pValueModifier) == Literal("<")
     assert graph.value(first, KGO.effectType) == KGO.OddsRatio
@@ -308,7 +329,8 @@ def test_known_values_of_a_json_record() -> None:
     flares = next(r for r in graph.subjects(KGO.pValue, Literal("0.247", datatype=XSD.decimal)))
     assert graph.value(flares, KGO.pValueModifier) == Literal("=")
     assert graph.value(flares, KGO.verdict) == KGO.NotMet
-    source = KGR["src-ctgov-NCT02552212"]
+    source = registry_source(graph, "NCT02552212")
+    assert source == KGR["src-ctgov-NCT02552212-2022-08-18"]
     assert graph.value(source, KGO.url) == URIRef("https://clinicaltrials.gov/study/NCT02552212")
     assert graph.value(source, KGO.date) == Literal("2022-08-18", datatype=XSD.date)
     assert graph.value(source, KGO.sourceKind) == KGO.RegistryRecord
@@ -331,7 +353,7 @@ def test_known_values_of_an_xml_record() -> None:
     assert graph.value(result, KGO.effectType) == KGO.HazardRatio
     assert graph.value(result, KGO.ciLevel).toPython() == Decimal("0.9685")  # type: ignore[union-attr]
     assert graph.value(result, KGO.verdict) == KGO.Met
-    assert graph.value(KGR["src-ctgov-NCT01642004"], KGO.date) == Literal(
+    assert graph.value(registry_source(graph, "NCT01642004"), KGO.date) == Literal(
         "2018-04-10", datatype=XSD.date
     )
 
@@ -360,8 +382,9 @@ def test_local_record_conforms() -> None:
         record["designModule"]["enrollmentInfo"]["count"]
     )
     assert graph.value(enrollment, KGO.countKind) == KGO.EnrolledCount
-    assert (study, PROV.wasDerivedFrom, KGR["src-ctgov-NCT00973089"]) in graph
-    assert (enrollment, PROV.wasDerivedFrom, KGR["src-ctgov-NCT00973089"]) in graph
+    source = registry_source(graph, "NCT00973089")
+    assert (study, PROV.wasDerivedFrom, source) in graph
+    assert (enrollment, PROV.wasDerivedFrom, source) in graph
 
 
 def test_reimport_changes_nothing() -> None:
@@ -409,11 +432,11 @@ def curated_trial(nct: str, phase: str) -> Graph:
 )
 def test_curated_trial_and_record_become_one_trial(path: Path, curated_phase: str) -> None:
     study = trial(path)
-    registry = KGR[f"src-ctgov-{study.split('/')[-1]}"]
     curated = curated_trial(study.split("/")[-1], curated_phase)
     merged = import_files(
         [path], into=curated_trial(study.split("/")[-1], curated_phase), progress=False
     )
+    registry = registry_source(merged, study.split("/")[-1])
 
     # one trial, both sources
     assert set(merged.subjects(KGO.nctId, None)) == {study}
@@ -456,11 +479,12 @@ def test_interventions_link_only_to_existing_therapies() -> None:
     record = record_with()
     alone = study_to_graph(record)
     assert not list(alone.objects(None, KGO.intervention))
-    assert (KGR["NCT09999999-arm-1"], KGO.regimen, Literal("Drug: Riluzole", lang="en")) in alone
+    riluzole_arm = arm_named(alone, KGR.NCT09999999, "Riluzole")
+    assert (riluzole_arm, KGO.regimen, Literal("Drug: Riluzole", lang="en")) in alone
     linked = study_to_graph(record, therapies={"riluzole": KGR.riluzole})
-    assert linked.value(KGR["NCT09999999-arm-1"], KGO.intervention) == KGR.riluzole
+    assert linked.value(riluzole_arm, KGO.intervention) == KGR.riluzole
     assert linked.value(KGR.NCT09999999, KGO.tests) == KGR.riluzole
-    assert linked.value(KGR["NCT09999999-arm-2"], KGO.intervention) is None
+    assert linked.value(arm_named(linked, KGR.NCT09999999, "Placebo"), KGO.intervention) is None
 
 
 def test_dates_are_typed_by_their_shape() -> None:
@@ -478,7 +502,8 @@ def test_observational_study() -> None:
     graph = study_to_graph(record_with(designModule=design))
     assert (KGR.NCT09999999, RDF.type, KGO.ObservationalStudy) in graph
     assert graph.value(KGR.NCT09999999, KGO.phase) == KGO.PhaseNotApplicable
-    assert graph.value(KGR["NCT09999999-enrollment"], KGO.countKind) == KGO.PlannedCount
+    enrollment = graph.value(KGR.NCT09999999, KGO.enrollment)
+    assert graph.value(enrollment, KGO.countKind) == KGO.PlannedCount
 
 
 P_VALUE_CASES = [
@@ -496,9 +521,10 @@ def test_p_value_and_verdict(
     analysis: dict[str, str], modifier: str, number: str, verdict: URIRef
 ) -> None:
     graph = study_to_graph(with_analysis(**analysis))
-    assert graph.value(RESULT, KGO.pValueModifier) == Literal(modifier)
-    assert graph.value(RESULT, KGO.pValue) == Literal(number, datatype=XSD.decimal)
-    assert graph.value(RESULT, KGO.verdict) == verdict
+    result = only_result(graph)
+    assert graph.value(result, KGO.pValueModifier) == Literal(modifier)
+    assert graph.value(result, KGO.pValue) == Literal(number, datatype=XSD.decimal)
+    assert graph.value(result, KGO.verdict) == verdict
 
 
 CI_CASES = [
@@ -523,27 +549,30 @@ def test_verdict_from_the_interval(
         "ciUpperLimit": upper,
     }
     graph = study_to_graph(with_analysis(**analysis))
-    assert graph.value(RESULT, KGO.pValue) is None
-    assert graph.value(RESULT, KGO.verdict) == verdict
+    result = only_result(graph)
+    assert graph.value(result, KGO.pValue) is None
+    assert graph.value(result, KGO.verdict) == verdict
     assert not validate(graph).fails()
 
 
 def test_group_values_and_comparator() -> None:
     graph = study_to_graph(with_analysis(pValue="0.03", statisticalMethod="ANCOVA"))
-    treated = graph.value(RESULT, KGO.treatmentGroup)
-    placebo = graph.value(RESULT, KGO.comparatorGroup)
+    result = only_result(graph)
+    treated = graph.value(result, KGO.treatmentGroup)
+    placebo = graph.value(result, KGO.comparatorGroup)
     assert graph.value(treated, KGO.value) == Literal("-4.5", datatype=XSD.decimal)
     assert graph.value(placebo, KGO.participants) == Literal(19)
-    assert graph.value(placebo, KGO.groupArm) == KGR["NCT09999999-arm-2"]
-    assert graph.value(RESULT, KGO.ofEndpoint) == KGR["NCT09999999-ep-1"]
-    assert graph.value(RESULT, KGO.statisticalMethod) == Literal("ANCOVA")
+    assert graph.value(placebo, KGO.groupArm) == arm_named(graph, KGR.NCT09999999, "Placebo")
+    [endpoint] = graph.objects(KGR.NCT09999999, KGO.endpoint)
+    assert graph.value(result, KGO.ofEndpoint) == endpoint
+    assert graph.value(result, KGO.statisticalMethod) == Literal("ANCOVA")
 
 
 def test_measure_without_analysis_is_descriptive() -> None:
     record = with_analysis()
     del record["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"][0]["analyses"]
     graph = study_to_graph(record)
-    result = KGR["NCT09999999-res-1"]
+    result = only_result(graph)
     assert graph.value(result, KGO.verdict) == KGO.Descriptive
     assert len(list(graph.objects(result, KGO.treatmentGroup))) == 1
     assert not validate(graph).fails()
@@ -565,7 +594,7 @@ def test_xml_record_from_text() -> None:
         <arm_group_type>Sham Comparator</arm_group_type></arm_group></clinical_study>"""
     )
     assert graph.value(KGR.NCT09999997, KGO.phase) == KGO.Phase1Phase2
-    assert graph.value(KGR["NCT09999997-arm-1"], KGO.armRole) == KGO.ShamComparatorArm
+    assert graph.value(arm_named(graph, KGR.NCT09999997, "A"), KGO.armRole) == KGO.ShamComparatorArm
     assert graph.value(KGR.NCT09999997, KGO.controlType) == KGO.ShamControl
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 from kg.importers.ctgov import (
     RECORD_SUFFIXES,
     BatchImportError,
+    ImportSummary,
     import_changes,
     import_files,
+    import_summary,
     study_to_graph,
     therapy_names,
     xml_study_to_graph,
@@ -18,8 +20,10 @@ from kg.importers.ctgov import (
 __all__ = [
     "RECORD_SUFFIXES",
     "BatchImportError",
+    "ImportSummary",
     "import_changes",
     "import_files",
+    "import_summary",
     "study_to_graph",
     "therapy_names",
     "xml_study_to_graph",

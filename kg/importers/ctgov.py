@@ -1,7 +1,10 @@
 """Import ClinicalTrials.gov records (API v2 JSON or legacy XML) into als-kg RDF graphs.
 
-Each record becomes the study ``kgr:<NCT id>`` with its source ``kgr:src-ctgov-<NCT id>``, so
-a record merges with a curated trial of the same NCT id. A batch is all or nothing: every
+Each record becomes the trial it resolves to in the target graph (by NCT id, other registry
+id, or acronym and therapy; see :mod:`kg.importers.resolve`), else ``kgr:<NCT id>``, with the
+record version's source ``kgr:src-ctgov-<NCT id>-<last update date>``. Versions of one record
+are ordered by their last-update date: the newest is merged first, and what older versions
+said differently is kept as claims with their ``kgo:asOf``. A batch is all or nothing: every
 file is read and mapped first; if any fails, one :class:`BatchImportError` lists them all and
 nothing is added. See :mod:`kg.importers.ctgov_rdf` for the mapping rules and
 :mod:`kg.importers.merge` for what happens to values the target graph already has.
@@ -11,22 +14,34 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+from rdflib import PROV, RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.importers.ctgov_json import parse_json_study
 from kg.importers.ctgov_model import Study
-from kg.importers.ctgov_rdf import source_iri, study_graph, study_triples
+from kg.importers.ctgov_rdf import (
+    MappedStudy,
+    map_study,
+    registry_url,
+    source_iri,
+    study_graph,
+)
 from kg.importers.ctgov_xml import parse_xml, parse_xml_study
+from kg.importers.iris import local_name
 from kg.importers.limits import check_json
-from kg.importers.merge import merge_record
+from kg.importers.merge import claim_iri, merge_record
+from kg.importers.resolve import Resolver
 from kg.importers.vocab import single_valued_properties
 from kg.namespaces import KGO, bind_prefixes
 from kg.progress import progress as progress_bar
@@ -34,8 +49,10 @@ from kg.progress import progress as progress_bar
 __all__ = [
     "RECORD_SUFFIXES",
     "BatchImportError",
+    "ImportSummary",
     "import_changes",
     "import_files",
+    "import_summary",
     "study_to_graph",
     "therapy_names",
     "xml_study_to_graph",
@@ -100,7 +117,7 @@ def study_to_graph(
     >>> g = study_to_graph(record)
     >>> g.value(KGR.NCT00000001, KGO.phase) == KGO.Phase1Phase2
     True
-    >>> g.value(KGR["NCT00000001-enrollment"], KGO["count"]).toPython()
+    >>> g.value(g.value(KGR.NCT00000001, KGO.enrollment), KGO["count"]).toPython()
     12
     >>> record["protocolSection"]["designModule"]["phases"] = ["PHASE7"]
     >>> study_to_graph(record, source_path="NCT00000001.json")
@@ -136,7 +153,7 @@ def xml_study_to_graph(
     ... </clinical_study>''')
     >>> g.value(KGR.NCT00000002, KGO.status) == KGO.ActiveNotRecruiting
     True
-    >>> g.value(KGR["NCT00000002-enrollment"], KGO.countKind) == KGO.PlannedCount
+    >>> g.value(g.value(KGR.NCT00000002, KGO.enrollment), KGO.countKind) == KGO.PlannedCount
     True
     """
     source = source_path or "<record>"
@@ -258,48 +275,295 @@ def import_changes(
     >>> added.value(claim, RDF.object) == KGO.Phase2, len(base)
     (True, 1)
     """
+    return import_summary(paths, base=base, progress=progress)[0]
+
+
+def import_summary(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    base: Graph | None = None,
+    progress: bool | None = None,
+) -> tuple[Graph, ImportSummary]:
+    """Do what :func:`import_changes` does, and also say what the import did.
+
+    :param paths: Files and folders (see :func:`import_files`).
+    :param base: The graph the records are merged with; by default an empty one.
+    :param progress: Show a progress bar (see :func:`import_files`).
+    :returns: The triples the import adds, and its :class:`ImportSummary`.
+    :raises BatchImportError: If any path or file fails (see :func:`import_files`).
+
+    >>> import json, tempfile
+    >>> from kg.namespaces import KGO, KGR
+    >>> base = Graph().add((KGR.NCT00000004, KGO.nctId, Literal("NCT00000004")))
+    >>> record = {"protocolSection": {
+    ...     "identificationModule": {"nctId": "NCT00000004", "briefTitle": "A trial"}}}
+    >>> path = Path(tempfile.mkdtemp()) / "NCT00000004.json"
+    >>> _ = path.write_text(json.dumps(record))
+    >>> added, summary = import_summary([path], base=base, progress=False)
+    >>> summary.records, summary.matched, summary.new_trials
+    (1, {'NCT00000004': 'nct-id'}, ())
+    """
     with _gc_paused():
         return _import(paths, base=base, progress=progress)
 
 
+@dataclass
+class ImportSummary:
+    """What an import did.
+
+    :param records: How many records (record versions) were read.
+    :param matched: NCT id to how its record matched a trial the target graph had
+        (``"nct-id"``, ``"registry-id"`` or ``"acronym"``).
+    :param new_trials: NCT ids of trials the target graph did not have.
+    :param added: How many triples the import adds.
+    :param claims: Registry values recorded as claims because the target graph asserts
+        another value.
+    :param superseded: Registry values recorded as claims because something newer supersedes
+        them (a newer version of the record, an actual date, a later curated event).
+    :param verdicts: NCT id to the primary-endpoint verdict derived from posted analyses.
+    """
+
+    records: int = 0
+    matched: dict[str, str] = field(default_factory=dict)
+    new_trials: tuple[str, ...] = ()
+    added: int = 0
+    claims: int = 0
+    superseded: int = 0
+    verdicts: dict[str, str] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """Describe the import in a few lines, for people.
+
+        >>> ImportSummary(records=2, matched={"NCT1": "nct-id"}, new_trials=("NCT2",)).lines()[:2]
+        ['Records read: 2', 'Trials matched: 1 (by NCT id: 1)']
+        """
+        hows = {
+            "nct-id": "by NCT id",
+            "registry-id": "by other registry id",
+            "acronym": "by acronym and therapy",
+        }
+        counted = Counter(self.matched.values())
+        detail = ", ".join(f"{hows[how]}: {counted[how]}" for how in hows if counted[how])
+        matched = f"Trials matched: {len(self.matched)}" + (f" ({detail})" if detail else "")
+        lines = [f"Records read: {self.records}", matched]
+        other = sorted((nct, how) for nct, how in self.matched.items() if how != "nct-id")
+        lines += [f"  {nct} {hows[how]}" for nct, how in other]
+        lines.append(f"New trials: {len(self.new_trials)}")
+        lines.append(f"Triples added: {self.added}")
+        lines.append(f"Claims (registry values that differ from the graph's): {self.claims}")
+        lines.append(f"Superseded values kept as claims: {self.superseded}")
+        for nct, verdict_name in sorted(self.verdicts.items()):
+            lines.append(f"Verdict derived from posted primary analyses: {nct} {verdict_name}")
+        return lines
+
+
+_CURRENT_STATE = (
+    KGO.status,
+    KGO.statusAsOf,
+    KGO.estimatedStartDate,
+    KGO.estimatedPrimaryCompletionDate,
+    KGO.estimatedCompletionDate,
+)
+_ACTUAL_OF = {
+    KGO.estimatedStartDate: KGO.startDate,
+    KGO.estimatedPrimaryCompletionDate: KGO.primaryCompletionDate,
+    KGO.estimatedCompletionDate: KGO.completionDate,
+}
+_LATER_EVENTS = (KGO.toplineDate, KGO.completionDate, KGO.primaryCompletionDate, KGO.stopDate)
+
+
 def _import(
     paths: Iterable[str | os.PathLike[str]], *, base: Graph | None, progress: bool | None
-) -> Graph:
-    """Do the work of :func:`import_changes`."""
+) -> tuple[Graph, ImportSummary]:
+    """Do the work of :func:`import_summary`."""
     files, failures = _record_files(paths)
-    therapies = therapy_names(base) if base is not None else {}
-    single_valued = single_valued_properties()
-    staged = bind_prefixes(Graph(store="SimpleMemory", bind_namespaces="core"))
-    also = () if base is None else (base,)
+    resolver = Resolver.of(base)
+    mapped: list[MappedStudy] = []
     for path in progress_bar(files, label="ctgov", enabled=progress):
         try:
-            records = [
-                (
-                    source_iri(study.nct_id.text),
-                    study_triples(study, source=at, therapies=therapies),
-                )
-                for study, at in _read_studies(path)
+            studies = [
+                map_study(study, source=at, resolver=resolver) for study, at in _read_studies(path)
             ]
         except InputError as error:
             failures.append(error)
             continue
-        if failures:
-            continue  # nothing will be imported: only look for more failures
-        for source, triples in records:
-            merge_record(
-                triples,
-                staged,
-                source=source,
-                single_valued=single_valued,
-                claim_prefix=_CLAIM_PREFIX,
-                also=also,
-            )
+        if not failures:  # else nothing will be imported: only look for more failures
+            mapped.extend(studies)
     if failures:
         raise BatchImportError(failures)
+    staged = bind_prefixes(Graph(store="SimpleMemory", bind_namespaces="core"))
+    summary = ImportSummary(records=len(mapped))
+    _merge_all(mapped, staged, base, summary)
     if base is not None:
         for triple in [t for t in staged if t in base]:
             staged.remove(triple)
-    return staged
+    summary.added = len(staged)
+    return staged, summary
+
+
+def _merge_all(
+    mapped: Sequence[MappedStudy], staged: Graph, base: Graph | None, summary: ImportSummary
+) -> None:
+    """Merge every record, trial by trial: its newest version first, then the older ones."""
+    single_valued = single_valued_properties() | {KGO.sponsor}
+    graphs = (staged,) if base is None else (staged, base)
+    by_nct: dict[str, list[MappedStudy]] = {}
+    for study in mapped:
+        by_nct.setdefault(study.nct, []).append(study)
+    new_trials = []
+    for nct in sorted(by_nct):
+        versions = sorted(by_nct[nct], key=_version_order)
+        newest = versions[-1]
+        if newest.how is not None:
+            summary.matched[nct] = newest.how
+        else:
+            new_trials.append(nct)
+        if _newer_in(base, newest):  # a newer version was imported before: all are older
+            for older in reversed(versions):
+                _merge_older(older, newest.trial, staged, graphs, summary)
+            continue
+        _merge_newest(newest, staged, base, single_valued, summary)
+        for older in reversed(versions[:-1]):
+            _merge_older(older, newest.trial, staged, graphs, summary)
+    summary.new_trials = tuple(new_trials)
+
+
+def _newer_in(base: Graph | None, study: MappedStudy) -> bool:
+    """Whether the graph already has a newer version of the record, imported before.
+
+    Only the importer's own version sources count (``kgr:src-ctgov-<NCT id>-<date>``): a
+    curated registry source says what the curators read, not what was imported.
+    """
+    if base is None or study.date is None:
+        return False
+    url = URIRef(registry_url(study.nct))
+    prefix = str(source_iri(study.nct)) + "-"
+    return any(
+        _later(date, study.date)
+        for source in base.objects(study.trial, PROV.wasDerivedFrom)
+        if str(source).startswith(prefix) and (source, KGO.url, url) in base
+        for date in base.objects(source, KGO.date)
+    )
+
+
+def _version_order(study: MappedStudy) -> tuple[str, str]:
+    """Order a record's versions by last-update date, then (same date) by content."""
+    content = "\n".join(sorted(" ".join(term.n3() for term in t) for t in study.triples))
+    digest = hashlib.sha1(content.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return (str(study.date) if study.date is not None else "", digest)
+
+
+def _claim_prefix(study: MappedStudy) -> str:
+    """Claims are minted per value and source: the record version's date is in their IRI."""
+    return f"{_CLAIM_PREFIX}{study.date}-" if study.date is not None else _CLAIM_PREFIX
+
+
+def _later(event: Node, than: Literal | None) -> bool:
+    """Whether a date is later than another, compared at the precision both have."""
+    if than is None or not isinstance(event, Literal):
+        return False
+    first, second = str(event), str(than)
+    width = min(len(first), len(second))
+    return first[:width] > second[:width]
+
+
+def _merge_newest(
+    study: MappedStudy,
+    staged: Graph,
+    base: Graph | None,
+    single_valued: frozenset[URIRef],
+    summary: ImportSummary,
+) -> None:
+    """Merge a record's newest version: the graph's values win, superseded ones are claims."""
+    trial, triples = study.trial, study.triples
+    graphs = (staged,) if base is None else (staged, base)
+    has_verdict = base is not None and (trial, KGO.primaryEndpointVerdict, None) in base
+    if base is not None:  # a broader condition than the curated one adds nothing
+        narrower = set(base.objects(trial, KGO.condition))
+        triples = [
+            t
+            for t in triples
+            if not (
+                t[0] == trial
+                and t[1] == KGO.condition
+                and any((n, SKOS.broader, t[2]) in base for n in narrower)
+            )
+        ]
+    if has_verdict:
+        triples = [t for t in triples if t[1] != KGO.decidingAnalysis]
+    elif study.verdict is not None:
+        summary.verdicts[study.nct] = local_name(study.verdict[0])
+    later_event = base is not None and any(
+        _later(date, study.date)
+        for predicate in _LATER_EVENTS
+        for date in base.objects(trial, predicate)
+    )
+    if base is not None and (trial, KGO.status, None) in base:
+        later_event = later_event or any(
+            _later(date, study.date) for date in base.objects(trial, KGO.statusAsOf)
+        )
+    superseded = set()
+    for triple in triples:
+        subject, predicate, _ = triple
+        if subject != trial or predicate not in _CURRENT_STATE:
+            continue
+        actual = _ACTUAL_OF.get(predicate)
+        has_actual = actual is not None and (
+            any((trial, actual, None) in g for g in graphs)
+            or any(t[0] == trial and t[1] == actual for t in triples)
+        )
+        if later_event or has_actual:
+            superseded.add(triple)
+    forced = sum(1 for t in superseded if not any(t in g for g in graphs))
+    claims = merge_record(
+        triples,
+        staged,
+        source=study.source,
+        single_valued=single_valued,
+        claim_prefix=_claim_prefix(study),
+        also=() if base is None else (base,),
+        as_claims=superseded,
+    )
+    summary.superseded += forced
+    summary.claims += claims - forced
+
+
+def _merge_older(
+    study: MappedStudy,
+    trial: URIRef,
+    staged: Graph,
+    graphs: Sequence[Graph],
+    summary: ImportSummary,
+) -> None:
+    """Merge an older version of the record of ``trial``: what differs is kept as claims."""
+    swap = {study.trial: trial}
+    triples = [
+        (swap.get(s, s), p, swap.get(o, o))  # type: ignore[arg-type]
+        for s, p, o in study.triples
+    ]
+    known = {s for s, _, _ in triples if any((s, None, None) in g for g in graphs)}
+    as_of = study.date
+    prefix = _claim_prefix(study)
+    plain = []
+    for subject, predicate, obj in triples:
+        if any((subject, predicate, obj) in g for g in graphs):
+            continue
+        if subject not in known or subject == study.source:
+            plain.append((subject, predicate, obj, staged))
+        elif predicate in (RDF.type, PROV.wasDerivedFrom, KGO.decidingAnalysis):
+            continue
+        elif isinstance(subject, URIRef) and isinstance(predicate, URIRef):
+            node = claim_iri(subject, predicate, obj, prefix=prefix)
+            if (node, RDF.type, KGO.Claim) not in staged:
+                summary.superseded += 1
+            staged.add((node, RDF.type, KGO.Claim))
+            staged.add((node, RDF.subject, subject))
+            staged.add((node, RDF.predicate, predicate))
+            staged.add((node, RDF.object, obj))
+            staged.add((node, PROV.wasDerivedFrom, study.source))
+            if as_of is not None:
+                staged.add((node, KGO.asOf, as_of))
+    staged.addN(plain)
 
 
 @contextlib.contextmanager

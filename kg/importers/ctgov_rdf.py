@@ -2,13 +2,22 @@
 
 Decisions (see also the README section on importing):
 
-- Every IRI is minted from the NCT id and positions in the record, so mapping the same record
-  twice gives the same triples; there are no blank nodes.
-- Interventions stay words: the registry gives no modality, which a ``kgo:Therapy`` must have,
-  so an arm lists its interventions as ``kgo:regimen`` ("Drug: Dupilumab") next to the arm's
-  description. An arm links ``kgo:intervention`` (and an experimental arm's study
-  ``kgo:tests``) only to a therapy that already exists under exactly that name, passed in as
-  ``therapies``.
+- Every IRI is minted from the NCT id and content that stays the same across versions of a
+  record (an arm's or group's title, an outcome's normalised title, an analysis's groups and
+  method), never from positions; imported children carry ``-ctgov-`` (``kgr:NCT…-ctgov-arm-…``,
+  ``-ctgov-ep-…``, ``-ctgov-res-…``, ``-ctgov-pop-overall``) so they never collide with curated
+  nodes. There are no blank nodes.
+- Each record version is its own source, ``kgr:src-ctgov-<NCT>-<last update date>``.
+- Names are resolved (see :mod:`kg.importers.resolve`): the trial, sponsors, collaborators,
+  conditions and interventions become the curated nodes they stand for.
+- Interventions stay words unless they resolve: the registry gives no modality, which a
+  ``kgo:Therapy`` must have, so an arm lists its interventions as ``kgo:regimen`` ("Drug:
+  Dupilumab"). A resolved therapy is the arm's ``kgo:intervention``, and the study
+  ``kgo:tests`` it if it is given in an experimental arm (or, in a study without one, in an
+  arm beside a placebo or sham arm). A therapy given in every arm, placebo or sham arm
+  included, is background therapy (``kgo:backgroundTherapy`` of each arm), never tested.
+- An outcome the registry lists without data is an endpoint, not a result. Imported results
+  have their own overall population node.
 - Verdict of an analysis: ``kgo:Met`` if the p-value shows p < 0.05, ``kgo:NotMet`` if it
   shows p >= 0.05; without a decisive p-value, a two-sided confidence interval of at least
   95% that excludes the null (1 for ratios, 0 for differences) is ``kgo:Met``, one that
@@ -19,8 +28,10 @@ Decisions (see also the README section on importing):
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -29,6 +40,7 @@ from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
 from kg.errors import InputError
 from kg.importers.ctgov_model import (
     Analysis,
+    Arm,
     DateValue,
     Group,
     OutcomeResult,
@@ -38,12 +50,16 @@ from kg.importers.ctgov_model import (
     Value,
 )
 from kg.importers.iris import local_name, slug
+from kg.importers.resolve import Resolver, org_key
 from kg.importers.vocab import concept, notations
 from kg.namespaces import KGO, KGR, bind_prefixes
 
 __all__ = [
     "ALPHA",
     "PUBLISHER",
+    "MappedStudy",
+    "map_study",
+    "primary_verdict",
     "registry_url",
     "source_iri",
     "study_graph",
@@ -78,6 +94,7 @@ _CONTROLS = {
     KGO.ActiveComparatorArm: KGO.ActiveControl,
     KGO.NoInterventionArm: KGO.StandardOfCareControl,
 }
+_PLACEBO_ROLES = frozenset({"PLACEBO_COMPARATOR", "SHAM_COMPARATOR"})
 _COMPARATOR_WORDS = re.compile(r"\b(placebo|sham|vehicle|control)\b", re.IGNORECASE)
 #: Registry estimation parameters (case and spacing ignored) and the effect types they are.
 _EFFECT_TYPES = {
@@ -115,13 +132,69 @@ def registry_url(nct_id: str) -> str:
     return f"https://clinicaltrials.gov/study/{nct_id}"
 
 
-def source_iri(nct_id: str) -> URIRef:
-    """Return the IRI of the source node for a registry record.
+def source_iri(nct_id: str, last_update: str | None = None) -> URIRef:
+    """Return the IRI of the source node for one version of a registry record.
 
+    A version is named by the record's last-update date; a record without one is the NCT id.
+
+    >>> source_iri("NCT02552212", "2022-08-18").n3()
+    '<https://w3id.org/als-kg/resource/src-ctgov-NCT02552212-2022-08-18>'
     >>> source_iri("NCT02552212").n3()
     '<https://w3id.org/als-kg/resource/src-ctgov-NCT02552212>'
     """
-    return KGR[f"src-ctgov-{nct_id}"]
+    return KGR[f"src-ctgov-{nct_id}" + (f"-{last_update}" if last_update else "")]
+
+
+@dataclass(frozen=True)
+class MappedStudy:
+    """One record mapped to triples, with what the merge needs to know about it.
+
+    :param nct: The NCT id.
+    :param trial: The trial node: a curated trial the record resolved to, else ``kgr:<NCT>``.
+    :param how: How the trial was matched (see :class:`~kg.importers.resolve.TrialMatch`), or
+        ``None`` for a trial the target graph did not have.
+    :param source: The source node of this record version.
+    :param date: The record's last-update date, if it gives one.
+    :param triples: The triples, each once.
+    :param verdict: The primary-endpoint verdict derived from the posted primary analyses and
+        the analyses that decided it (see :func:`primary_verdict`), or ``None``.
+    """
+
+    nct: str
+    trial: URIRef
+    how: str | None
+    source: URIRef
+    date: Literal | None
+    triples: list[Triple]
+    verdict: tuple[URIRef, tuple[URIRef, ...]] | None = None
+
+
+def map_study(study: Study, *, source: str, resolver: Resolver | None = None) -> MappedStudy:
+    """Map one study to triples, resolving its names against ``resolver``'s graph.
+
+    :param study: The record, as a parser read it.
+    :param source: The file name (or another label) that errors name.
+    :param resolver: The target graph's indexes; by default nothing resolves.
+    :returns: The mapped study.
+    :raises InputError: As :func:`study_graph`.
+
+    >>> from kg.importers.ctgov_model import Study, Value
+    >>> mapped = map_study(Study(Value("NCT00000001", "nctId"), "test",
+    ...     last_update=Value("2020-01-02", "x")), source="x")
+    >>> mapped.trial == KGR.NCT00000001, mapped.how, mapped.date.toPython().year
+    (True, None, 2020)
+    """
+    mapper = _Mapper(study, source, resolver or Resolver())
+    triples = mapper.triples()
+    return MappedStudy(
+        nct=mapper.nct,
+        trial=mapper.trial,
+        how=mapper.how,
+        source=mapper.src,
+        date=mapper.record_date,
+        triples=triples,
+        verdict=mapper.verdict,
+    )
 
 
 def study_graph(
@@ -171,27 +244,42 @@ def study_triples(
     >>> (KGR.NCT00000001, KGO.phase, KGO.PhaseNotApplicable) in triples
     True
     """
-    return _Mapper(study, source, therapies or {}).triples()
+    return _Mapper(study, source, Resolver.of_therapies(therapies or {})).triples()
 
 
 class _Mapper:
     """The state of mapping one study: its IRIs, arms and endpoints seen so far."""
 
-    def __init__(self, study: Study, source: str, therapies: Mapping[str, URIRef]) -> None:
+    def __init__(self, study: Study, source: str, resolver: Resolver) -> None:
         self.study = study
         self.source = source
-        self.therapies = therapies
+        self.resolver = resolver
         self.made: dict[Triple, None] = {}
         nct = study.nct_id.text
         if not _NCT.fullmatch(nct):
             raise self.fail(study.nct_id.path, f"not an NCT number: {nct!r}")
         self.nct = nct
-        self.trial = KGR[nct]
-        self.src = source_iri(nct)
+        self.record_date = None if study.last_update is None else self.date(study.last_update)
+        version = None if self.record_date is None else str(self.record_date)
+        self.src = source_iri(nct, version)
+        arm_therapies = self._arm_therapies()
+        tested, self.background = _tested_and_background(study.arms, arm_therapies)
+        self.arm_therapies = arm_therapies
+        self.tested = tested
+        match = resolver.trial(
+            nct,
+            registry_ids=[s.id.text for s in study.secondary_ids],
+            acronym=study.acronym.text if study.acronym else None,
+            therapies=tested,
+        )
+        self.trial = match.iri if match else KGR[nct]
+        self.how = match.how if match else None
         self.arms: dict[str, tuple[URIRef, URIRef]] = {}
         self.endpoints: dict[tuple[URIRef, str], URIRef] = {}
-        self.endpoint_count = 0
+        self.endpoint_keys: dict[str, URIRef] = {}  # title -> role of its first endpoint
         self.population: URIRef | None = None
+        self.primary_results: list[tuple[URIRef, URIRef]] = []
+        self.verdict: tuple[URIRef, tuple[URIRef, ...]] | None = None
 
     def fail(self, path: str, detail: str) -> InputError:
         """Make the error for a bad value."""
@@ -217,6 +305,10 @@ class _Mapper:
             raise self.fail(value.path, f"unknown {what} {value.text!r}")
         return found
 
+    def child(self, kind: str, text: str) -> URIRef:
+        """Return the IRI of an imported child node (arm, endpoint, ...) named by its content."""
+        return KGR[f"{self.nct}-ctgov-{kind}-{slug(_key(text))}"]
+
     # --- the graph ------------------------------------------------------------------------
 
     def triples(self) -> list[Triple]:
@@ -228,19 +320,28 @@ class _Mapper:
         self._arms()
         self._endpoints()
         self._results()
+        self.verdict = primary_verdict(self.primary_results)
+        if self.verdict is not None:
+            verdict_, deciding = self.verdict
+            self.add(self.trial, KGO.primaryEndpointVerdict, verdict_)
+            for result in deciding:
+                self.add(self.trial, KGO.decidingAnalysis, result)
         return list(self.made)
 
     def _source(self) -> None:
         study, src = self.study, self.src
         title = _one_line((study.brief_title or study.official_title or study.nct_id).text)
+        named = f"{title} ({self.nct})" if title != self.nct else title
+        if self.record_date is not None:
+            named = f"{named}, ClinicalTrials.gov record as last updated {self.record_date}"
         self.add(src, RDF.type, KGO.Source)
-        self.words(src, DCTERMS.title, f"{title} ({self.nct})" if title != self.nct else title)
+        self.words(src, DCTERMS.title, named)
         self.add(src, KGO.url, URIRef(registry_url(self.nct)))
         self.add(src, KGO.sourceKind, KGO.RegistryRecord)
         self.add(src, DCTERMS.publisher, PUBLISHER)
         self.add(PUBLISHER, RDF.type, KGO.Publisher)
-        if study.last_update is not None:
-            self.add(src, KGO.date, self.date(study.last_update))
+        if self.record_date is not None:
+            self.add(src, KGO.date, self.record_date)
         self.words(src, KGO.accessedVia, study.record_format, lang=False)
 
     def _study(self) -> None:
@@ -259,7 +360,7 @@ class _Mapper:
         for secondary in study.secondary_ids:
             id_kind = secondary.kind.text if secondary.kind else None
             registry = id_kind in _REGISTRY_ID_KINDS or (
-                id_kind is None and _EUDRACT.fullmatch(secondary.id.text) is not None
+                id_kind is None and _EUDRACT.search(secondary.id.text) is not None
             )
             predicate = KGO.otherRegistryId if registry else KGO.identifier
             self.words(trial, predicate, secondary.id, lang=False)
@@ -271,9 +372,11 @@ class _Mapper:
         for collaborator in study.collaborators:
             self.add(trial, KGO.collaborator, self.organisation(collaborator))
         for condition in study.conditions:
-            node = KGR[f"condition-{slug(condition.text)}"]
-            self.add(node, RDF.type, KGO.Condition)
-            self.words(node, RDFS.label, _one_line(condition.text))
+            node = self.resolver.condition(condition.text)
+            if node is None:
+                node = KGR[f"condition-{slug(_key(condition.text))}"]
+                self.add(node, RDF.type, KGO.Condition)
+                self.words(node, RDFS.label, _one_line(condition.text))
             self.add(trial, KGO.condition, node)
         if study.site_count > 0:
             self.add(trial, KGO.siteCount, Literal(study.site_count))
@@ -324,17 +427,30 @@ class _Mapper:
         if not count.text.isdigit():
             raise self.fail(count.path, f"enrollment count {count.text!r} is not a whole number")
         kind = self.coded(KGO.EnrollmentKind, enrollment.type, "enrollment type")
-        node = KGR[f"{self.nct}-enrollment"]
+        node = KGR[f"{self.nct}-ctgov-enrollment-{slug(local_name(kind))}"]
         self.add(node, RDF.type, KGO.Enrollment)
         self.add(node, KGO["count"], Literal(int(enrollment.count.text)))
         self.add(node, KGO.countKind, kind)
         self.add(node, PROV.wasDerivedFrom, self.src)
         self.add(self.trial, KGO.enrollment, node)
 
+    def _arm_therapies(self) -> list[set[URIRef]]:
+        """Resolve each arm's interventions to therapies."""
+        found = []
+        for arm in self.study.arms:
+            therapies = set()
+            for intervention in arm.interventions:
+                therapy = self.resolver.therapy(intervention.names)
+                if therapy is not None:
+                    therapies.add(therapy)
+            found.append(therapies)
+        return found
+
     def _arms(self) -> None:
         roles = set()
-        for number, arm in enumerate(self.study.arms, 1):
-            node = KGR[f"{self.nct}-arm-{number}"]
+        for arm, therapies in zip(self.study.arms, self.arm_therapies, strict=True):
+            curated_arm = self.resolver.arm(self.trial, arm.label.text)
+            node = curated_arm or self.child("arm", arm.label.text)
             role = KGO.OtherArm
             if arm.type is not None:
                 role = self.coded(KGO.ArmRole, arm.type, "arm type")
@@ -345,16 +461,14 @@ class _Mapper:
             self.words(node, KGO.regimen, arm.description)
             for intervention in arm.interventions:
                 self.words(node, KGO.regimen, intervention.display)
-                therapy = next(
-                    (t for n in intervention.names if (t := self.therapies.get(n.casefold()))), None
-                )
-                if therapy is not None:
-                    self.add(node, KGO.intervention, therapy)
-                    if role == KGO.ExperimentalArm:
-                        self.add(self.trial, KGO.tests, therapy)
+            for therapy in sorted(therapies):
+                background = therapy in self.background
+                self.add(node, KGO.backgroundTherapy if background else KGO.intervention, therapy)
             self.add(node, PROV.wasDerivedFrom, self.src)
             self.add(self.trial, KGO.arm, node)
             self.arms.setdefault(_arm_key(arm.label.text), (node, role))
+        for therapy in sorted(self.tested):
+            self.add(self.trial, KGO.tests, therapy)
         controls = {_CONTROLS[role] for role in roles if role in _CONTROLS}
         model = self.study.intervention_model
         if not controls and model is not None and model.text == "SINGLE_GROUP":
@@ -374,9 +488,13 @@ class _Mapper:
     def endpoint(
         self, role: URIRef, measure: Value, time_frame: Value | None, description: Value | None
     ) -> URIRef:
-        """Add an endpoint and index it by role and measure."""
-        self.endpoint_count += 1
-        node = KGR[f"{self.nct}-ep-{self.endpoint_count}"]
+        """Add an endpoint, named by its normalised title, and index it by role and title."""
+        title = _key(measure.text)
+        node = self.child("ep", measure.text)
+        if self.endpoint_keys.setdefault(title, role) != role:
+            # the same title again in another role: tell them apart by role and time frame
+            extra = local_name(role) + (f" {time_frame.text}" if time_frame else "")
+            node = self.child("ep", f"{measure.text} {extra}")
         self.add(node, RDF.type, KGO.Endpoint)
         self.words(node, RDFS.label, _one_line(measure.text))
         self.add(node, KGO.endpointRole, role)
@@ -385,29 +503,57 @@ class _Mapper:
         self.words(node, RDFS.comment, description)
         self.add(node, PROV.wasDerivedFrom, self.src)
         self.add(self.trial, KGO.endpoint, node)
-        self.endpoints.setdefault((role, _key(measure.text)), node)
+        self.endpoints.setdefault((role, title), node)
         return node
 
     # --- results --------------------------------------------------------------------------
 
     def _results(self) -> None:
-        for number, measure in enumerate(self.study.results, 1):
+        for measure in self.study.results:
             status = measure.reporting_status
             if status is None or status.text != "NOT_POSTED":
-                self._measure(f"{self.nct}-res-{number}", measure)
+                self._measure(measure)
 
-    def _measure(self, base: str, measure: OutcomeResult) -> None:
-        """Add the results of one posted outcome measure: one per analysis, or descriptive."""
+    def _measure(self, measure: OutcomeResult) -> None:
+        """Add the results of one posted outcome measure: one per analysis, or descriptive.
+
+        A measure with neither an analysis nor a single number is only an endpoint.
+        """
         role = self.coded(KGO.EndpointRole, measure.role, "outcome type")
         endpoint = self.endpoints.get((role, _key(measure.title.text)))
         if endpoint is None:  # posted without having been registered (or renamed)
             endpoint = self.endpoint(role, measure.title, measure.time_frame, measure.description)
+        if not measure.analyses and not _has_values(measure):
+            return
         kind = KGO.PreSpecifiedAnalysis
         if role == KGO.NotPreSpecifiedEndpoint:
             kind = KGO.PostHocAnalysis
+        base = f"{self.nct}-ctgov-res-{local_name(endpoint).split('-ctgov-ep-', 1)[-1]}"
+        self._analyses(measure, base, endpoint, kind, primary=role == KGO.PrimaryEndpoint)
+        title = _one_line(measure.title.text)
+        if len(measure.rows) <= 1 and not measure.analyses:
+            node = self.result(KGR[base], title, endpoint, kind)
+            self.add(node, KGO.verdict, KGO.Descriptive)
+            self.group_values(node, measure, None, measure.rows)
+        elif len(measure.rows) > 1:
+            for index, row in enumerate(measure.rows, 1):
+                if not any(_lenient_number(m.value) is not None for m in row.measurements):
+                    continue
+                row_title = _one_line(row.title) if row.title else f"row {index}"
+                label = f"{title} — {row_title}"
+                row_node = KGR[f"{base}-row-{slug(_key(row_title))}"]
+                node = self.result(row_node, label, endpoint, kind)
+                self.add(node, KGO.verdict, KGO.Descriptive)
+                self.group_values(node, measure, None, (row,))
+
+    def _analyses(
+        self, measure: OutcomeResult, base: str, endpoint: URIRef, kind: URIRef, *, primary: bool
+    ) -> None:
+        """Add one result per registered analysis, named by what it compares and how."""
         title = _one_line(measure.title.text)
         single_row = len(measure.rows) <= 1
-        groups = {group.id for group in measure.groups}
+        groups = {group.id: group for group in measure.groups}
+        names = [_analysis_name(a, groups) for a in measure.analyses]
         for index, analysis in enumerate(measure.analyses, 1):
             label = title
             if len(measure.analyses) > 1:
@@ -415,26 +561,21 @@ class _Mapper:
                 note = analysis.group_description
                 if note is not None and len(note.text) <= 100:
                     label = f"{label[:-1]}: {_one_line(note.text)})"
-            node = self.result(KGR[f"{base}-analysis-{index}"], label, endpoint, kind)
-            self.statistics(node, analysis)
+            suffix = names[index - 1]
+            if names.count(suffix) > 1:  # the same groups and method twice: tell them apart
+                suffix = f"{suffix}-{index}"
+            node = self.result(KGR[f"{base}-analysis-{suffix}"], label, endpoint, kind)
+            verdict_ = self.statistics(node, analysis)
+            if primary and kind == KGO.PreSpecifiedAnalysis:
+                self.primary_results.append((node, verdict_))
             if single_row:
                 known = [group for group in analysis.group_ids if group in groups]
                 self.group_values(node, measure, known or None, measure.rows[:1])
-        if single_row and not measure.analyses:
-            node = self.result(KGR[base], title, endpoint, kind)
-            self.add(node, KGO.verdict, KGO.Descriptive)
-            self.group_values(node, measure, None, measure.rows)
-        elif not single_row:
-            for index, row in enumerate(measure.rows, 1):
-                label = f"{title} — {_one_line(row.title) if row.title else f'row {index}'}"
-                node = self.result(KGR[f"{base}-row-{index}"], label, endpoint, kind)
-                self.add(node, KGO.verdict, KGO.Descriptive)
-                self.group_values(node, measure, None, (row,))
 
     def result(self, node: URIRef, label: str, endpoint: URIRef, kind: URIRef) -> URIRef:
         """Add the parts every result has."""
         if self.population is None:
-            self.population = KGR[f"{self.nct}-pop-overall"]
+            self.population = KGR[f"{self.nct}-ctgov-pop-overall"]
             self.add(self.population, RDF.type, KGO.Population)
             self.words(self.population, RDFS.label, _POPULATION_LABEL)
             self.add(self.population, KGO.populationKind, KGO.OverallPopulation)
@@ -449,8 +590,8 @@ class _Mapper:
         self.add(node, PROV.wasDerivedFrom, self.src)
         return node
 
-    def statistics(self, node: URIRef, analysis: Analysis) -> None:
-        """Add an analysis's p-value, estimate, interval, method and verdict."""
+    def statistics(self, node: URIRef, analysis: Analysis) -> URIRef:
+        """Add an analysis's p-value, estimate, interval, method and verdict; return the verdict."""
         p_value = self.p_value(analysis.p_value)
         if p_value is not None:
             self.add(node, KGO.pValue, _decimal(p_value[1]))
@@ -480,7 +621,9 @@ class _Mapper:
                 self.words(node, RDFS.comment, f"Registry note on {about}: {note.text}")
         sides = analysis.ci_sides.text if analysis.ci_sides else None
         null = _null_value(effect_type, param)
-        self.add(node, KGO.verdict, verdict(p_value, interval, sides, null))
+        found = verdict(p_value, interval, sides, null)
+        self.add(node, KGO.verdict, found)
+        return found
 
     def interval(self, analysis: Analysis) -> tuple[Decimal, Decimal, Decimal | None] | None:
         """Return the confidence interval (both limits, level as a fraction) if it has both."""
@@ -517,8 +660,12 @@ class _Mapper:
         participants = dict(measure.participants)
         comparator = self.comparator(groups)
         unit = _unit(measure)
+        titles = [_key(g.title.text) for g in groups]
         for group in groups:
-            node = KGR[f"{local_name(result)}-{slug(group.id)}"]
+            name = _key(group.title.text)
+            if titles.count(name) > 1:  # two groups of one title: the registry's ids apart
+                name = f"{name} {group.id}"
+            node = KGR[f"{local_name(result)}-{slug(name)}"]
             arm = self.arms.get(_arm_key(group.title.text))
             self.add(node, RDF.type, KGO.GroupValue)
             self.words(node, RDFS.label, _one_line(group.title.text))
@@ -590,8 +737,11 @@ class _Mapper:
         raise self.fail(when.type.path, detail)
 
     def organisation(self, sponsor: Sponsor) -> URIRef:
-        """Add a sponsor or collaborator as an organisation node and return it."""
-        node = KGR[f"org-ctgov-{slug(sponsor.name.text)}"]
+        """Return the organisation a sponsor or collaborator names: a known one, or a new node."""
+        known = self.resolver.organisation(sponsor.name.text)
+        if known is not None:
+            return known
+        node = KGR[f"org-ctgov-{slug(org_key(sponsor.name.text) or sponsor.name.text)}"]
         industry = sponsor.agency_class is not None and sponsor.agency_class.text == "INDUSTRY"
         self.add(node, RDF.type, KGO.Company if industry else KGO.Organisation)
         self.words(node, RDFS.label, _one_line(sponsor.name.text))
@@ -657,6 +807,91 @@ def verdict(
         if level is not None and level >= 1 - ALPHA:
             return KGO.Met if lower > null or upper < null else KGO.NotMet
     return KGO.NotReported
+
+
+def primary_verdict(
+    results: Sequence[tuple[URIRef, URIRef]],
+) -> tuple[URIRef, tuple[URIRef, ...]] | None:
+    """Derive a trial's primary-endpoint verdict from its posted primary analyses.
+
+    The rule: only pre-specified analyses of primary outcomes in the overall population count
+    (the caller passes those), and of them only the ones that decide (``kgo:Met`` or
+    ``kgo:NotMet`` by :func:`verdict`: a p-value, else a two-sided interval of 95% or more
+    against the null). All met is ``kgo:PrimaryMet``, none met ``kgo:PrimaryMissed``, some
+    of each ``kgo:PrimaryMixed``; with no deciding analysis there is no verdict. The deciding
+    analyses are returned with it, sorted.
+
+    :param results: Result node and verdict of each primary analysis.
+    :returns: The trial verdict and the analyses that decided it, or ``None``.
+
+    >>> from kg.namespaces import KGR
+    >>> primary_verdict([(KGR.a, KGO.NotMet), (KGR.b, KGO.NotReported)]) == (
+    ...     KGO.PrimaryMissed, (KGR.a,))
+    True
+    >>> primary_verdict([(KGR.a, KGO.Met), (KGR.b, KGO.NotMet)])[0] == KGO.PrimaryMixed
+    True
+    >>> primary_verdict([(KGR.b, KGO.NotReported)]) is None
+    True
+    """
+    deciding = sorted((node, found) for node, found in results if found in (KGO.Met, KGO.NotMet))
+    if not deciding:
+        return None
+    verdicts = {found for _, found in deciding}
+    if verdicts == {KGO.Met}:
+        trial_verdict = KGO.PrimaryMet
+    elif verdicts == {KGO.NotMet}:
+        trial_verdict = KGO.PrimaryMissed
+    else:
+        trial_verdict = KGO.PrimaryMixed
+    return trial_verdict, tuple(node for node, _ in deciding)
+
+
+def _tested_and_background(
+    arms: Sequence[Arm], therapies: Sequence[set[URIRef]]
+) -> tuple[set[URIRef], set[URIRef]]:
+    """Split an arm's resolved therapies into those the study tests and background therapy.
+
+    Background: given in every arm, and the arms include a placebo or sham arm. Tested: the
+    other therapies of experimental arms; in a study without an experimental arm, those of
+    arms beside a placebo or sham arm (registries often call such an arm "active comparator").
+    """
+    roles = [_arm_role_code(arm) for arm in arms]
+    controlled = any(role in _PLACEBO_ROLES for role in roles)
+    common = set.intersection(*therapies) if therapies else set()
+    background = common if controlled and len(arms) > 1 else set()
+    experimental = [t for t, role in zip(therapies, roles, strict=True) if role == "EXPERIMENTAL"]
+    if not experimental and controlled:
+        experimental = [
+            t for t, role in zip(therapies, roles, strict=True) if role not in _PLACEBO_ROLES
+        ]
+    tested = set().union(*experimental) - background if experimental else set()
+    return tested, background
+
+
+def _arm_role_code(arm: Arm) -> str:
+    """Return an arm's type code, or a placebo/sham role read from a title without type."""
+    if arm.type is not None:
+        return arm.type.text
+    if re.search(r"\b(placebo|sham)\b", arm.label.text, re.IGNORECASE):
+        return "PLACEBO_COMPARATOR"
+    return "OTHER"
+
+
+def _has_values(measure: OutcomeResult) -> bool:
+    """Whether a posted measure gives at least one number for a group."""
+    values = (m.value for row in measure.rows for m in row.measurements)
+    return any(_lenient_number(value) is not None for value in values)
+
+
+def _analysis_name(analysis: Analysis, groups: Mapping[str, Group]) -> str:
+    """Name an analysis by what it compares and how, not by its position."""
+    titles = sorted(_key(groups[g].title.text) if g in groups else g for g in analysis.group_ids)
+    parts = [*titles]
+    for value in (analysis.method, analysis.param_type, analysis.group_description):
+        if value is not None:
+            parts.append(_key(value.text))
+    text = "|".join(parts)
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
 
 
 def _null_value(effect_type: URIRef | None, param: str) -> Decimal | None:

@@ -34,6 +34,7 @@ def merge_record(
     single_valued: Collection[URIRef],
     claim_prefix: str = "claim-",
     also: Sequence[Graph] = (),
+    as_claims: Collection[tuple[Node, Node, Node]] = (),
 ) -> int:
     """Add a record's triples to a graph, turning conflicting single values into claims.
 
@@ -46,6 +47,8 @@ def merge_record(
     :param claim_prefix: How the local names of new claims begin.
     :param also: More graphs whose values count as existing, though nothing is added to them
         (for example the curated graph that ``into``, a staging graph, will later join).
+    :param as_claims: Triples of the record to record as claims whatever ``into`` holds (a
+        value that something newer supersedes); one that is already asserted stays as it is.
     :returns: How many claims were recorded.
 
     >>> from rdflib import Graph
@@ -68,6 +71,12 @@ def merge_record(
     claims = 0
     plain: list[tuple[Node, Node, Node, Graph]] = []
     for subject, predicate, obj in triples:
+        triple = (subject, predicate, obj)
+        if triple in as_claims and isinstance(subject, URIRef) and isinstance(predicate, URIRef):
+            if not any(triple in g for g in graphs):
+                _claim(into, subject, predicate, obj, source, as_of, claim_prefix)
+                claims += 1
+            continue
         if subject not in known:
             pass
         elif predicate in single_valued and isinstance(predicate, URIRef):
