@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -36,6 +37,10 @@ _OUTCOME_LISTS = (
     ("secondaryOutcomes", "SECONDARY"),
     ("otherOutcomes", "OTHER_PRE_SPECIFIED"),
 )
+
+#: A UTF-16 surrogate on its own: JSON's \\ud800 escape parses to it, but it is not a
+#: character, so no RDF literal and no UTF-8 file can hold it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse_json_study(record: Mapping[str, Any], *, source: str) -> Study:
@@ -132,6 +137,10 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(path, f"expected text, got {_kind(value)}")
         text = str(value).strip()
+        surrogate = _LONE_SURROGATE.search(text)
+        if surrogate:
+            code = f"\\u{ord(surrogate.group()):04x}"
+            raise self.fail(path, f"holds {code}, a lone surrogate escape, not a character")
         return Value(text, path) if text else None
 
     def _is_object(self, item: Any, path: str) -> bool:
