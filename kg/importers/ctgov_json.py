@@ -38,7 +38,7 @@ _OUTCOME_LISTS = (
     ("otherOutcomes", "OTHER_PRE_SPECIFIED"),
 )
 
-#: A UTF-16 surrogate on its own: JSON's \\ud800 escape parses to it, but it is not a
+#: A UTF-16 surrogate on its own: JSON's \ud800 escape parses to it, but it is not a
 #: character, so no RDF literal and no UTF-8 file can hold it.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
