@@ -35,13 +35,20 @@ from tests.test_stores import cases, comparable, example_parameters
 pytest.importorskip("pyoxigraph")
 
 #: Stored queries whose rows Virtuoso 7.2 gives differently from the SPARQL 1.1 answer that
-#: rdflib and Oxigraph agree on (seen, not all explained): approved-therapies gets BOUND() as
-#: 0/1 and no ?sources from its OPTIONAL grouped sub-select; results-by-measure, with the same
-#: kind of sub-select, gives 1 row of 34; pipeline-status names another latestEvent for
-#: tofersen (MIN over the labels of the events on the latest date).
+#: rdflib and Oxigraph agree on (seen, not all explained). An OPTIONAL grouped sub-select
+#: loses its values: approved-therapies and conflicting-claims get no ?sources (the latter one
+#: row fewer), results-by-measure gives 1 row of 34, and pipeline-status (as of a past day) no
+#: status for AMX0035; pipeline-status names another latestEvent for tofersen (MIN over the
+#: labels of the events on the latest date). The stored queries avoid two other deviations,
+#: so they are not here: EXISTS inside an IF's branch (Virtuoso drops rows; written with ||
+#: instead) and CONCAT or SUBSTR over an unbound value (an error, or "", where SPARQL makes
+#: it unbound; written with IF(BOUND(...)) instead).
 VIRTUOSO_DIVERGES = {
     ("approved-therapies", False),
+    ("approved-therapies", True),
+    ("conflicting-claims", False),
     ("pipeline-status", False),
+    ("pipeline-status", True),
     ("results-by-measure", False),
 }
 
