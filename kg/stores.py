@@ -246,7 +246,7 @@ def _open_oxigraph(path: Path, *, create: bool, read_only: bool = False) -> Any:
         return _OPEN_STORES[key]
     try:
         if read_only:
-            return ox.Store.read_only(str(path))
+            return _open_read_only(ox, path)
         path.mkdir(parents=True, exist_ok=True)
         _OPEN_STORES[key] = ox.Store(str(path))
         return _OPEN_STORES[key]
@@ -258,6 +258,24 @@ def _open_oxigraph(path: Path, *, create: bool, read_only: bool = False) -> Any:
                 "or kg load?) has it open for writing"
             ) from error
         raise StoreError(f"{path}: cannot open the Oxigraph store: {message}") from error
+
+
+def _open_read_only(ox: Any, path: Path, *, attempts: int = 5) -> Any:
+    """Open a store read-only, again if a load swapped a new store in while it was opening.
+
+    RocksDB opens a store's files one by one by name, so a swap in the middle can pair the
+    old store's manifest with the new store's tables (it then reports corruption). The
+    folder's inode tells a swap apart from a store that is really damaged.
+    """
+    for attempt in range(attempts):
+        before = path.stat().st_ino
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError):
+            swapped = not path.exists() or path.stat().st_ino != before
+            if not swapped or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _check_target(path: Path) -> None:
