@@ -267,15 +267,14 @@ def _open_read_only(ox: Any, path: Path, *, attempts: int = 5) -> Any:
     old store's manifest with the new store's tables (it then reports corruption). The
     folder's inode tells a swap apart from a store that is really damaged.
     """
-    for attempt in range(attempts):
+    for _ in range(attempts - 1):
         before = path.stat().st_ino
         try:
             return ox.Store.read_only(str(path))
         except (OSError, RuntimeError):
-            swapped = not path.exists() or path.stat().st_ino != before
-            if not swapped or attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+            if path.exists() and path.stat().st_ino == before:
+                raise  # not swapped: the store itself is unreadable
+    return ox.Store.read_only(str(path))
 
 
 def _check_target(path: Path) -> None:

@@ -121,12 +121,7 @@ def imported(curated: Graph) -> tuple[Graph, object]:
 
 @pytest.fixture(scope="module")
 def merged(curated: Graph, imported: tuple[Graph, object]) -> Graph:
-    graph = Graph()
-    for triple in curated:
-        graph.add(triple)
-    for triple in imported[0]:
-        graph.add(triple)
-    return graph
+    return union(curated, imported[0])
 
 
 _CONFLICTS: dict[int, list[dict[str, str | None]]] = {}

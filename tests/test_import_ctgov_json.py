@@ -22,6 +22,7 @@ from kg.importers import import_changes, import_summary
 from kg.namespaces import KGO, KGR
 from kg.sparql import result_rows, run_query
 from tests.shared_data import needs, shared_path
+from tests.test_import_ctgov_curated import union
 
 CTGOV = shared_path("data", "ctgov")
 ALS = URIRef("http://purl.obolibrary.org/obo/MONDO_0004976")
@@ -41,14 +42,6 @@ def curated() -> Graph:
 @pytest.fixture(scope="module")
 def added(curated: Graph) -> Graph:
     return import_changes(json_records(), base=curated, progress=False)
-
-
-def union(*graphs: Graph) -> Graph:
-    merged = Graph()
-    for graph in graphs:
-        for triple in graph:
-            merged.add(triple)
-    return merged
 
 
 def write(folder: Path, name: str, record: Any) -> Path:

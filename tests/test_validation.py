@@ -105,15 +105,21 @@ def test_no_shapes(fixtures: Path) -> None:
         validate(fixtures / "warnings_only.ttl", shapes=[], ontology=False)
 
 
-def test_unusable_shapes(fixtures: Path, tmp_path: Path) -> None:
-    """Shapes that pySHACL rejects give a KgError with pySHACL's reason."""
-    shapes = tmp_path / "broken-shapes.ttl"
+def broken_shapes(folder: Path) -> Path:
+    """A shapes file pySHACL rejects (sh:minCount "many")."""
+    shapes = folder / "broken-shapes.ttl"
     shapes.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
         "@prefix ex: <http://example.org/als-kg-test/> .\n"
         "ex:S a sh:NodeShape ; sh:targetClass ex:Drug ;\n"
         '    sh:property [ sh:path ex:p ; sh:minCount "many" ] .\n'
     )
+    return shapes
+
+
+def test_unusable_shapes(fixtures: Path, tmp_path: Path) -> None:
+    """Shapes that pySHACL rejects give a KgError with pySHACL's reason."""
+    shapes = broken_shapes(tmp_path)
     with pytest.raises(kg.KgError, match="cannot validate with these shapes"):
         validate(fixtures / "warnings_only.ttl", shapes=shapes, ontology=False)
 
@@ -230,13 +236,7 @@ def test_command_refuses_invalid_shapes(
     runner: CliRunner, fixtures: Path, tmp_path: Path, engine: str
 ) -> None:
     """Shapes that are not valid SHACL: one line on stderr, exit code 2, no report."""
-    shapes = tmp_path / "broken-shapes.ttl"
-    shapes.write_text(
-        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
-        "@prefix ex: <http://example.org/als-kg-test/> .\n"
-        "ex:S a sh:NodeShape ; sh:targetClass ex:Drug ;\n"
-        '    sh:property [ sh:path ex:p ; sh:minCount "many" ] .\n'
-    )
+    shapes = broken_shapes(tmp_path)
     result = runner.invoke(
         main,
         ["validate", str(fixtures / "warnings_only.ttl"), "--shapes", str(shapes), "--alone",
