@@ -40,11 +40,6 @@ def test_registry_records_are_at_the_registry(curated: Graph) -> None:
     assert source_figures(curated).registry_share >= 0.95
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 18 open: 24 of 27 papers (88.9%) carry a DOI or PMID; RESCUE-ALS, "
-    "MT-1186-A04 and the HEALEY CNM-Au8 paper have none seen in stored material",
-)
 def test_papers_carry_a_doi_or_pmid(curated: Graph) -> None:
     """At least 90% of peer-reviewed-paper sources carry a DOI or PMID."""
     assert source_figures(curated).paper_id_share >= 0.90
@@ -52,7 +47,7 @@ def test_papers_carry_a_doi_or_pmid(curated: Graph) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 18 open: about 23% of sources are still cited at a copy (republished press "
+    reason="issue 18 open: about 22% of sources are still cited at a copy (republished press "
     "releases, summary pages) whose original address was not found in stored material",
 )
 def test_few_sources_are_cited_at_a_copy(curated: Graph) -> None:
