@@ -52,7 +52,7 @@ def test_papers_carry_a_doi_or_pmid(curated: Graph) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 18 open: about 23% of sources are still cited at a copy (republished press "
+    reason="issue 18 open: about 21% of sources are still cited at a copy (republished press "
     "releases, summary pages) whose original address was not found in stored material",
 )
 def test_few_sources_are_cited_at_a_copy(curated: Graph) -> None:
