@@ -48,7 +48,8 @@ def test_papers_carry_a_doi_or_pmid(curated: Graph) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="issue 18 open: about 19% of sources (42 of 216) are still cited at a copy "
-    "(republished press releases, summary pages) whose original address was not found in stored material",
+    "(republished press releases, summary pages) whose original address was not found in "
+    "stored material",
 )
 def test_few_sources_are_cited_at_a_copy(curated: Graph) -> None:
     """At most 10% of all sources have a mirror or aggregator as their address."""
