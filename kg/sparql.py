@@ -151,6 +151,8 @@ class OxigraphRows(Result):
         self.vars = variables
         self.raw = raw
         self._converted: list[Mapping[Variable, Identifier]] | None = None
+        #: The stored query whose list columns and tied rows are still to be sorted.
+        self.tidy: StoredQuery | None = None
 
     @property
     def bindings(self) -> list[Mapping[Variable, Identifier]]:
@@ -166,6 +168,8 @@ class OxigraphRows(Result):
                 }
                 for row in self.raw
             ]
+            if self.tidy is not None:
+                self._converted = _tidied(self._converted, variables, self.tidy)
         return self._converted
 
     @bindings.setter
@@ -183,10 +187,51 @@ class OxigraphRows(Result):
             return _rows_of(self)
         text = _TermText()
         names = [str(variable) for variable in self.vars or []]
-        return [
-            dict(zip(names, [None if term is None else text(term) for term in row], strict=True))
+        literal = text.literal
+        texts = [
+            [
+                None if term is None else term.value if type(term) is not literal else text(term)
+                for term in row
+            ]
             for row in self.raw
         ]
+        if self.tidy is not None:
+            texts = self._tidy_texts(texts, names, self.tidy)
+        return [dict(zip(names, row, strict=True)) for row in texts]
+
+    def _tidy_texts(
+        self, texts: list[list[str | None]], names: list[str], stored: StoredQuery
+    ) -> list[list[str | None]]:
+        """Sort list columns and tied rows on the rows' text, as :func:`_tidied` on terms."""
+        for column, separator in stored.lists:
+            if column not in names:
+                continue
+            index = names.index(column)
+            for row in texts:
+                value = row[index]
+                if value is not None and (separator in value or not value):
+                    items = sorted(item for item in value.split(separator) if item)
+                    row[index] = separator.join(items) if items else None
+        if stored.order is None:
+            return texts
+        keys = [names.index(column) for column in stored.order if column in names]
+        convert = TermConverter()
+        variables = list(self.vars or [])
+        lists = dict(stored.lists)
+
+        def typed(position: int) -> tuple[tuple[int, str], ...]:
+            row = {
+                variable: Literal(value) if str(variable) in lists else convert(term)
+                for variable, term, value in zip(
+                    variables, self.raw[position], texts[position], strict=True
+                )
+                if term is not None and value is not None
+            }
+            return _tie_key(row, variables)
+
+        tied = [tuple(row[k] for k in keys) for row in texts]  # ties compared on text
+        order = _order_runs(range(len(texts)), lambda a, b: tied[a] == tied[b], typed)
+        return [texts[position] for position in order]
 
 
 class _TermText:
@@ -200,12 +245,12 @@ class _TermText:
     def __init__(self) -> None:
         import pyoxigraph
 
-        self._literal = pyoxigraph.Literal
+        self.literal = pyoxigraph.Literal
         self._convert = TermConverter()
         self._typed: dict[Any, str] = {}
 
     def __call__(self, term: Any) -> str:
-        if type(term) is not self._literal or term.language:
+        if type(term) is not self.literal or term.language:
             return str(term.value)
         if term.datatype.value == _XSD_STRING:
             return str(term.value)
@@ -253,48 +298,24 @@ def run_query(
     stored = query if isinstance(query, StoredQuery) else (registry or default_registry())[query]
     result = sparql(graph, bind_parameters(stored, graph, params or {}, today=today))
     if isinstance(result, OxigraphRows) and (stored.lists or stored.order is not None):
-        _tidy_raw(result, stored)
+        result.tidy = stored  # done when the rows are read, on terms or on text
     elif result.type == "SELECT" and (stored.lists or stored.order is not None):
-        solutions: list[Mapping[Variable, Identifier]] = [
-            sort_lists(binding, stored.lists) for binding in result.bindings
-        ]
-        if stored.order is not None:
-            variables = list(result.vars or [])
-            solutions = break_ties(solutions, [Variable(c) for c in stored.order], variables)
-        result.bindings = solutions
+        result.bindings = _tidied(result.bindings, list(result.vars or []), stored)
     return result
 
 
-def _tidy_raw(result: OxigraphRows, stored: StoredQuery) -> None:
-    """Sort list columns and tied rows of pyoxigraph's rows, as run_query does rdflib's."""
-    import pyoxigraph
-
-    names = [str(variable) for variable in result.vars or []]
-    rows: list[Any] = result.raw
-    text = _TermText()
-    lists = [(names.index(column), separator) for column, separator in stored.lists
-             if column in names]
-    if lists:
-        tidied = []
-        for row in rows:
-            row = list(row)
-            for index, separator in lists:
-                if row[index] is not None:
-                    items = sorted(item for item in text(row[index]).split(separator) if item)
-                    row[index] = pyoxigraph.Literal(separator.join(items)) if items else None
-            tidied.append(row)
-        rows = tidied
+def _tidied(
+    bindings: Sequence[Mapping[Variable, Identifier]],
+    variables: list[Variable],
+    stored: StoredQuery,
+) -> list[Mapping[Variable, Identifier]]:
+    """Sort the values in a stored query's list columns, and its tied rows (see run_query)."""
+    solutions: list[Mapping[Variable, Identifier]] = [
+        sort_lists(binding, stored.lists) for binding in bindings
+    ]
     if stored.order is not None:
-        keys = [names.index(column) for column in stored.order if column in names]
-        convert = TermConverter()
-        variables = list(result.vars or [])
-
-        def value(row: Any) -> Any:
-            return _tie_key({v: convert(t) for v, t in zip(variables, row, strict=True)
-                             if t is not None}, variables)
-
-        rows = _order_runs(rows, lambda a, b: all(a[k] == b[k] for k in keys), value)
-    result.raw = rows
+        solutions = break_ties(solutions, [Variable(c) for c in stored.order], variables)
+    return solutions
 
 
 def _tie_key(
