@@ -175,7 +175,7 @@ def load(
     >>> _ = g.add((URIRef("urn:x:a"), URIRef("urn:x:b"), URIRef("urn:x:c")))
     >>> merged = load(g, g)
     >>> len(merged), merged is g, type(merged.store).__name__
-    (1, False, 'OxigraphStore')
+    (1, False, 'KgOxigraphStore')
     >>> type(load(g, store="memory").store).__name__
     'Memory'
     """

@@ -49,7 +49,7 @@ def new_oxigraph_graph(store: Any | None = None) -> Graph:
 
     >>> graph = new_oxigraph_graph()
     >>> type(graph.store).__name__, len(graph), dict(graph.namespaces())["kgo"]
-    ('OxigraphStore', 0, rdflib.term.URIRef('https://w3id.org/als-kg/ontology#'))
+    ('KgOxigraphStore', 0, rdflib.term.URIRef('https://w3id.org/als-kg/ontology#'))
     """
     import pyoxigraph
     from oxrdflib import OxigraphStore

@@ -91,7 +91,7 @@ def open_graph(
     >>> len(open_graph("memory"))
     0
     >>> open_graph("oxigraph-memory").store.__class__.__name__
-    'OxigraphStore'
+    'KgOxigraphStore'
     >>> open_graph("tape:/dev/st0")
     Traceback (most recent call last):
     ...
