@@ -72,9 +72,10 @@ def _store_class(base: type) -> type:
 
     oxrdflib hands ``xsd:string`` literals back with the datatype spelled out (rdflib then
     treats ``"x"^^xsd:string`` and ``"x"`` as two values), builds a new rdflib graph object
-    for every triple it returns, and counts a graph with ``COUNT(DISTINCT ...)``. This store
-    gives the terms rdflib's own parsers give (:func:`to_rdflib`) and counts one graph's
-    triples as a stream.
+    for every triple it returns, counts a graph with ``COUNT(DISTINCT ...)``, and refuses
+    ``graph.query(..., initNs={"xsd": XSD})`` (rdflib's namespaces of terms are classes).
+    This store gives the terms rdflib's own parsers give (:func:`to_rdflib`), counts one
+    graph's triples as a stream, and takes any namespace as a prefix.
     """
     if _STORE_CLASS:
         return _STORE_CLASS[0]
@@ -105,6 +106,12 @@ def _store_class(base: type) -> type:
                 )
                 for q in quads
             )
+
+        def query(self, query: Any, initNs: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N803
+            # rdflib's DefinedNamespaces (XSD, RDF, ...) are classes, not strings: pyoxigraph
+            # refuses them as prefixes, where rdflib's own store takes them.
+            names = {prefix: str(namespace) for prefix, namespace in initNs.items()}
+            return super().query(query, names, *args, **kwargs)
 
         def _context(self, name: Any) -> Graph:
             from oxrdflib._converter import from_ox_graph_name
