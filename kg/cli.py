@@ -157,8 +157,8 @@ def validate_command(
     data: list[Path | Graph] | Graph
     if files:
         data = list(files)
-    elif store == DEFAULT_STORE:
-        data = load_curated(ontology=False)
+    elif store in (DEFAULT_STORE, "memory"):
+        data = load_curated(ontology=False, store=store)
     else:
         data = read_store(store)
     report = validate(

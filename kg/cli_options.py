@@ -20,8 +20,9 @@ store_option = click.option(
     show_default=True,
     envvar="KG_STORE",
     metavar="DESCRIPTOR",
-    help="Where the graph is: memory (the curated graph), oxigraph-memory, oxigraph:PATH "
-    "(filled by kg load) or sparql:URL (a SPARQL server). Also read from $KG_STORE.",
+    help="Where the graph is: oxigraph-memory (the curated graph, in Oxigraph), memory (the "
+    "same in rdflib's own store), oxigraph:PATH (filled by kg load) or sparql:URL (a SPARQL "
+    "server). Also read from $KG_STORE.",
 )
 
 #: ``--format`` for commands that print rows: a table, JSON, CSV or TSV.

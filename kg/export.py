@@ -96,7 +96,10 @@ def serialize(graph: Graph, fmt: ExportFormat = "turtle", *, extra: Graph | None
     if written_by_oxigraph is not None:
         dumped: bytes = _dump_oxigraph(graph, written_by_oxigraph)
         return dumped.decode("utf-8")
-    if fmt in ("turtle", "nt"):
+    if fmt == "nt":  # rdflib writes its store's order, which follows the hash seed: sorted
+        lines = bind_prefixes(graph).serialize(format=fmt).splitlines(keepends=True)
+        return "".join(sorted(line for line in lines if line.strip()))
+    if fmt == "turtle":
         return bind_prefixes(graph).serialize(format=fmt)
     raise KgError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
 

@@ -676,7 +676,7 @@ def _validate_fast(
     pyshacl_graph = Graph()
     handed: tuple[Violation, ...] = ()
     if plan.handed_over:  # pySHACL checks these shapes on the same data, in this run
-        data_graph = load(*sources)
+        data_graph = load(*sources, store="memory")  # pySHACL needs rdflib's own store
         handed, pyshacl_graph = run_pyshacl(data_graph, _without_targets(shapes_graph, plan))
     for check in progress_bar(plan.checks, label="validating", enabled=progress):
         for row in _run(store, check.query):
@@ -800,7 +800,7 @@ def _triples(
                 continue
             rdf_format = pyoxigraph.RdfFormat.from_extension(file.suffix.lstrip("."))
             if rdf_format is None:
-                yield from load(file)
+                yield from load(file, store="memory")
                 continue
             base = file.resolve().as_uri()
             for quad in pyoxigraph.parse(path=str(file), format=rdf_format, base_iri=base):

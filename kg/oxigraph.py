@@ -18,12 +18,14 @@ from rdflib.term import Identifier
 __all__ = [
     "TermConverter",
     "graph_name",
+    "new_oxigraph_graph",
     "oxigraph_store",
     "to_rdflib",
 ]
 
 _XSD_STRING = str(XSD.string)
 _XSD_DATE = str(XSD.date)
+_XSD_DATE_IRI = URIRef(_XSD_DATE)  # XSD.date is looked up by name on each use (18 µs)
 
 
 def oxigraph_store(graph: Graph) -> Any | None:
@@ -37,6 +39,95 @@ def oxigraph_store(graph: Graph) -> Any | None:
     'Store'
     """
     return getattr(graph.store, "_inner", None)  # oxrdflib keeps its pyoxigraph.Store there
+
+
+def new_oxigraph_graph(store: Any | None = None) -> Graph:
+    """Put an rdflib graph (oxrdflib) over a pyoxigraph store's default graph.
+
+    :param store: a :class:`pyoxigraph.Store`; by default a new one in memory
+    :returns: the graph, with the project's prefixes bound
+
+    >>> graph = new_oxigraph_graph()
+    >>> type(graph.store).__name__, len(graph), dict(graph.namespaces())["kgo"]
+    ('KgOxigraphStore', 0, rdflib.term.URIRef('https://w3id.org/als-kg/ontology#'))
+    """
+    import pyoxigraph
+    from oxrdflib import OxigraphStore
+
+    from kg.namespaces import bind_prefixes
+
+    graph = Graph(
+        store=_store_class(OxigraphStore)(store=pyoxigraph.Store() if store is None else store),
+        identifier=DATASET_DEFAULT_GRAPH_ID,
+        bind_namespaces="core",
+    )
+    return bind_prefixes(graph)
+
+
+_STORE_CLASS: list[type] = []
+
+
+def _store_class(base: type) -> type:
+    """Make (once) oxrdflib's store with kg's term conversion and a streaming count.
+
+    oxrdflib hands ``xsd:string`` literals back with the datatype spelled out (rdflib then
+    treats ``"x"^^xsd:string`` and ``"x"`` as two values), builds a new rdflib graph object
+    for every triple it returns, counts a graph with ``COUNT(DISTINCT ...)``, and refuses
+    ``graph.query(..., initNs={"xsd": XSD})`` (rdflib's namespaces of terms are classes).
+    This store gives the terms rdflib's own parsers give (:func:`to_rdflib`), counts one
+    graph's triples as a stream, and takes any namespace as a prefix.
+    """
+    if _STORE_CLASS:
+        return _STORE_CLASS[0]
+
+    class KgOxigraphStore(base):  # type: ignore[misc]
+        """oxrdflib's store, with kg's terms (see :func:`_store_class`)."""
+
+        def triples(self, triple_pattern: Any, context: Graph | None = None) -> Any:
+            from oxrdflib._converter import to_ox_quad_pattern
+
+            convert = TermConverter()
+            try:
+                quads = self._inner.quads_for_pattern(
+                    *to_ox_quad_pattern(triple_pattern, context)
+                )
+            except (TypeError, ValueError):  # a pattern Oxigraph cannot hold matches nothing
+                return iter(())
+            if context is not None:  # every quad is in that graph
+                contexts = (context,)
+                return (
+                    ((convert(q.subject), convert(q.predicate), convert(q.object)), iter(contexts))
+                    for q in quads
+                )
+            return (
+                (
+                    (convert(q.subject), convert(q.predicate), convert(q.object)),
+                    iter((self._context(q.graph_name),)),
+                )
+                for q in quads
+            )
+
+        def query(self, query: Any, initNs: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N803
+            # rdflib's DefinedNamespaces (XSD, RDF, ...) are classes, not strings: pyoxigraph
+            # refuses them as prefixes, where rdflib's own store takes them.
+            names = {prefix: str(namespace) for prefix, namespace in initNs.items()}
+            return super().query(query, names, *args, **kwargs)
+
+        def _context(self, name: Any) -> Graph:
+            from oxrdflib._converter import from_ox_graph_name
+
+            return from_ox_graph_name(name, self)
+
+        def __len__(self, context: Graph | None = None) -> int:
+            if context is None:
+                return int(super().__len__(context))
+            rows = self._inner.query(
+                "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph_name(context)
+            )
+            return int(next(iter(rows))[0].value)
+
+    _STORE_CLASS.append(KgOxigraphStore)
+    return KgOxigraphStore
 
 
 def graph_name(graph: Graph) -> Any:
@@ -138,7 +229,7 @@ def _checked_date(value: str) -> Literal | None:
         return None
     if day.isoformat() != value:  # Python also reads forms XSD does not, such as 2025-W20-1
         return None
-    return _literal(value, language=None, datatype=XSD.date, value=day, ill_typed=False)
+    return _literal(value, language=None, datatype=_XSD_DATE_IRI, value=day, ill_typed=False)
 
 
 def _literal(

@@ -13,13 +13,10 @@ from rdflib import Graph, Literal, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.plugins.stores.memory import Memory, SimpleMemory
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from rdflib.query import Result
-from rdflib.store import Store
+from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node
 
-from kg.engine import evaluate, supports
 from kg.errors import KgError
 from kg.oxigraph import TermConverter, graph_name, oxigraph_store
 from kg.parameters import bind_parameters
@@ -47,14 +44,13 @@ class QueryError(KgError):
 def sparql(graph: Graph, text: str) -> Result:
     """Run SPARQL text (SELECT, ASK, CONSTRUCT or DESCRIBE) on a graph.
 
-    The query runs where the graph lives. On an Oxigraph store it goes straight to
-    pyoxigraph, and only the answer is turned into rdflib terms, each distinct term once
-    (through oxrdflib a 5,000-row answer at 1M triples took 2.8 times the query alone).
-    On rdflib's own stores, the parsed query is kept for the next call with the same text
-    (rdflib takes 20 to 80 ms to parse a stored query, often longer than running it), and
-    :mod:`kg.engine` evaluates it as rdflib would, up to about three times faster on the
-    heavier stored queries; what it does not support (CONSTRUCT, DESCRIBE, GRAPH, FROM,
-    SERVICE, REDUCED) runs on rdflib's engine. On a SPARQL server, the server runs it.
+    The query runs where the graph lives. On an Oxigraph store (the default of
+    :func:`kg.load`) it goes straight to pyoxigraph, and a SELECT's rows are kept as
+    pyoxigraph gives them: a term becomes an rdflib term only when ``bindings`` is read,
+    and :func:`result_rows` reads the text of each term directly. On rdflib's own stores,
+    rdflib's engine runs it, and the parsed query is kept for the next call with the same
+    text (rdflib takes 20 to 80 ms to parse a stored query, often longer than running it).
+    On a SPARQL server, the server runs it.
 
     :param graph: the graph
     :param text: the query
@@ -74,7 +70,7 @@ def sparql(graph: Graph, text: str) -> Result:
             result = graph.query(text)
         else:  # rdflib's store
             query = _prepared(text, tuple(graph.namespaces()))
-            result = evaluate(graph, query) if _own_engine(graph, query) else graph.query(query)
+            result = graph.query(query)
             if _empty_group(query, result):
                 result.bindings = []
         if result.type == "SELECT":
@@ -93,18 +89,6 @@ def _prepared(text: str, namespaces: tuple[tuple[str, Any], ...]) -> Query:
     return prepareQuery(text, initNs=dict(namespaces))
 
 
-def _own_engine(graph: Graph, query: Query) -> bool:
-    """Tell whether kg's evaluator (:mod:`kg.engine`) runs a query in place of rdflib's.
-
-    It does for the queries it supports, on a store that leaves queries to rdflib's engine.
-    """
-    return type(graph.store).query in _ENGINE_QUERY and supports(query)
-
-
-#: ``Store.query`` as rdflib's own stores have it: "not implemented, use rdflib's engine".
-_ENGINE_QUERY = (Store.query, Memory.query, SimpleMemory.query)
-
-
 def _empty_group(query: Query, result: Result) -> bool:
     """Tell rdflib's one empty row for a GROUP BY over no solutions (SPARQL: no row at all)."""
     if result.type != "SELECT" or len(result.bindings) != 1:
@@ -120,7 +104,7 @@ def _empty_group(query: Query, result: Result) -> bool:
 
 
 def _on_oxigraph(graph: Graph, store: Any, text: str) -> Result:
-    """Run a query on the pyoxigraph store under ``graph``; convert the answer to rdflib."""
+    """Run a query on the pyoxigraph store under ``graph``; keep a SELECT's rows as they are."""
     import pyoxigraph
 
     answer = store.query(
@@ -129,30 +113,154 @@ def _on_oxigraph(graph: Graph, store: Any, text: str) -> Result:
         use_default_graph_as_union=graph.default_union,
         default_graph=None if graph.default_union else graph_name(graph),
     )
-    convert = TermConverter()
     if isinstance(answer, pyoxigraph.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)
-    elif isinstance(answer, pyoxigraph.QuerySolutions):
-        result = Result("SELECT")
+        return result
+    if isinstance(answer, pyoxigraph.QuerySolutions):
         variables = [Variable(variable.value) for variable in answer.variables]
-        result.vars = variables
-        result.bindings = [
-            {
-                name: convert(term)
-                for name, term in zip(variables, row, strict=True)
-                if term is not None
-            }
-            for row in answer
-        ]
-    else:
-        result = Result("CONSTRUCT")
-        result.graph = Graph()
-        for triple in answer:
-            result.graph.add(
-                (convert(triple.subject), convert(triple.predicate), convert(triple.object))
-            )
+        return OxigraphRows(variables, list(answer))
+    convert = TermConverter()
+    result = Result("CONSTRUCT")
+    result.graph = Graph()
+    for triple in answer:
+        result.graph.add(
+            (convert(triple.subject), convert(triple.predicate), convert(triple.object))
+        )
     return result
+
+
+class OxigraphRows(Result):
+    """A SELECT result as pyoxigraph gave it: rdflib terms are made only when asked for.
+
+    ``raw`` holds one sequence of pyoxigraph terms (None where unbound) per row, in the
+    order of ``vars``. Reading ``bindings`` converts them (once); :func:`result_rows`
+    reads each term's text without making rdflib terms.
+
+    >>> import pyoxigraph
+    >>> rows = OxigraphRows([Variable("x")], [(pyoxigraph.Literal("a"),), (None,)])
+    >>> rows.bindings
+    [{rdflib.term.Variable('x'): rdflib.term.Literal('a')}, {}]
+    >>> result_rows(rows)
+    [{'x': 'a'}, {'x': None}]
+    """
+
+    def __init__(self, variables: list[Variable], raw: list[Any]) -> None:
+        """Hold the rows; see the class docstring."""
+        super().__init__("SELECT")
+        self.vars = variables
+        self.raw = raw
+        self._converted: list[Mapping[Variable, Identifier]] | None = None
+        #: The stored query whose list columns and tied rows are still to be sorted.
+        self.tidy: StoredQuery | None = None
+
+    @property
+    def bindings(self) -> list[Mapping[Variable, Identifier]]:
+        """The rows as rdflib solutions, variable to term (unbound variables left out)."""
+        if self._converted is None:
+            convert = TermConverter()
+            variables = self.vars or []
+            self._converted = [
+                {
+                    name: convert(term)
+                    for name, term in zip(variables, row, strict=True)
+                    if term is not None
+                }
+                for row in self.raw
+            ]
+            if self.tidy is not None:
+                self._converted = _tidied(self._converted, variables, self.tidy)
+        return self._converted
+
+    @bindings.setter
+    def bindings(self, solutions: Any) -> None:
+        self._converted = list(solutions)
+
+    def __iter__(self) -> Any:
+        """Give the rows as rdflib's result rows (what iterating rdflib's result gives)."""
+        for solution in self.bindings:
+            yield ResultRow(solution, self.vars or [])
+
+    def texts(self) -> list[Row]:
+        """Give each row as column name to term text, as :func:`result_rows` does."""
+        if self._converted is not None:
+            return _rows_of(self)
+        text = _TermText()
+        names = [str(variable) for variable in self.vars or []]
+        literal = text.literal
+        texts = [
+            [
+                None if term is None else term.value if type(term) is not literal else text(term)
+                for term in row
+            ]
+            for row in self.raw
+        ]
+        if self.tidy is not None:
+            texts = self._tidy_texts(texts, names, self.tidy)
+        return [dict(zip(names, row, strict=True)) for row in texts]
+
+    def _tidy_texts(
+        self, texts: list[list[str | None]], names: list[str], stored: StoredQuery
+    ) -> list[list[str | None]]:
+        """Sort list columns and tied rows on the rows' text, as :func:`_tidied` on terms."""
+        for column, separator in stored.lists:
+            if column not in names:
+                continue
+            index = names.index(column)
+            for row in texts:
+                value = row[index]
+                if value is not None and (separator in value or not value):
+                    items = sorted(item for item in value.split(separator) if item)
+                    row[index] = separator.join(items) if items else None
+        if stored.order is None:
+            return texts
+        keys = [names.index(column) for column in stored.order if column in names]
+        convert = TermConverter()
+        variables = list(self.vars or [])
+        lists = dict(stored.lists)
+
+        def typed(position: int) -> tuple[tuple[int, str], ...]:
+            row = {
+                variable: Literal(value) if str(variable) in lists else convert(term)
+                for variable, term, value in zip(
+                    variables, self.raw[position], texts[position], strict=True
+                )
+                if term is not None and value is not None
+            }
+            return _tie_key(row, variables)
+
+        tied = [tuple(row[k] for k in keys) for row in texts]  # ties compared on text
+        order = _order_runs(range(len(texts)), lambda a, b: tied[a] == tied[b], typed)
+        return [texts[position] for position in order]
+
+
+class _TermText:
+    """Read a pyoxigraph term's text as :func:`term_text` gives it for the rdflib term.
+
+    IRIs, blank nodes, strings and language-tagged strings give their value as it is;
+    another typed literal is turned into its rdflib term once (rdflib may write its lexical
+    form canonically, ``"01"^^xsd:integer`` as ``1``), and remembered.
+    """
+
+    def __init__(self) -> None:
+        import pyoxigraph
+
+        self.literal = pyoxigraph.Literal
+        self._convert = TermConverter()
+        self._typed: dict[Any, str] = {}
+
+    def __call__(self, term: Any) -> str:
+        if type(term) is not self.literal or term.language:
+            return str(term.value)
+        if term.datatype.value == _XSD_STRING:
+            return str(term.value)
+        known = self._typed.get(term)
+        if known is None:
+            known = self._typed[term] = str(self._convert(term))
+        return known
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def run_query(
@@ -189,15 +297,48 @@ def run_query(
     """
     stored = query if isinstance(query, StoredQuery) else (registry or default_registry())[query]
     result = sparql(graph, bind_parameters(stored, graph, params or {}, today=today))
-    if result.type == "SELECT" and (stored.lists or stored.order is not None):
-        solutions: list[Mapping[Variable, Identifier]] = [
-            sort_lists(binding, stored.lists) for binding in result.bindings
-        ]
-        if stored.order is not None:
-            variables = list(result.vars or [])
-            solutions = break_ties(solutions, [Variable(c) for c in stored.order], variables)
-        result.bindings = solutions
+    if isinstance(result, OxigraphRows) and (stored.lists or stored.order is not None):
+        result.tidy = stored  # done when the rows are read, on terms or on text
+    elif result.type == "SELECT" and (stored.lists or stored.order is not None):
+        result.bindings = _tidied(result.bindings, list(result.vars or []), stored)
     return result
+
+
+def _tidied(
+    bindings: Sequence[Mapping[Variable, Identifier]],
+    variables: list[Variable],
+    stored: StoredQuery,
+) -> list[Mapping[Variable, Identifier]]:
+    """Sort the values in a stored query's list columns, and its tied rows (see run_query)."""
+    solutions: list[Mapping[Variable, Identifier]] = [
+        sort_lists(binding, stored.lists) for binding in bindings
+    ]
+    if stored.order is not None:
+        solutions = break_ties(solutions, [Variable(c) for c in stored.order], variables)
+    return solutions
+
+
+def _tie_key(
+    row: Mapping[Variable, Identifier], variables: list[Variable]
+) -> tuple[tuple[int, str], ...]:
+    """Give the sort key of a row among rows tied on the ORDER BY columns: its typed values."""
+    from kg.results import typed_value
+
+    return tuple(
+        (0, "") if row.get(v) is None else (1, repr(typed_value(row.get(v)))) for v in variables
+    )
+
+
+def _order_runs(rows: Sequence[Any], same: Any, key: Any) -> list[Any]:
+    """Keep rows in order, sorting each run of rows that ``same`` says tie by ``key``."""
+    ordered: list[Any] = []
+    run: list[Any] = []
+    for row in rows:
+        if run and not same(run[0], row):
+            ordered += sorted(run, key=key) if len(run) > 1 else run
+            run = []
+        run.append(row)
+    return ordered + (sorted(run, key=key) if len(run) > 1 else run)
 
 
 def break_ties(
@@ -218,22 +359,11 @@ def break_ties(
     >>> [str(row[b]) for row in break_ties(rows, [a], [a, b])]
     ['x', 'y', 'z']
     """
-    from kg.results import typed_value
-
-    def value(row: Mapping[Variable, Identifier]) -> tuple[tuple[int, str], ...]:
-        return tuple(
-            (0, "") if row.get(v) is None else (1, repr(typed_value(row.get(v))))
-            for v in variables
-        )
-
-    ordered: list[Mapping[Variable, Identifier]] = []
-    run: list[Mapping[Variable, Identifier]] = []
-    for solution in solutions:
-        if run and any(run[0].get(key) != solution.get(key) for key in keys):
-            ordered += sorted(run, key=value)
-            run = []
-        run.append(solution)
-    return ordered + sorted(run, key=value)
+    return _order_runs(
+        solutions,
+        lambda a, b: all(a.get(key) == b.get(key) for key in keys),
+        lambda row: _tie_key(row, variables),
+    )
 
 
 def sort_lists(
@@ -283,6 +413,13 @@ def result_rows(result: Result) -> list[Row]:
         return [{"answer": "true" if result.askAnswer else "false"}]
     if result.type != "SELECT":
         raise QueryError(f"a {result.type} result is a graph, not rows")
+    if isinstance(result, OxigraphRows):
+        return result.texts()
+    return _rows_of(result)
+
+
+def _rows_of(result: Result) -> list[Row]:
+    """Read rdflib's solutions as rows of text (see :func:`result_rows`)."""
     variables = list(result.vars or [])
     return [
         {str(variable): term_text(binding.get(variable)) for variable in variables}

@@ -3,8 +3,8 @@
 =====================================  ======================================================
 descriptor                             store
 =====================================  ======================================================
-``memory``                             rdflib's in-memory store (the default)
-``oxigraph-memory`` or ``oxigraph:``   Oxigraph in memory (through oxrdflib)
+``oxigraph-memory`` or ``oxigraph:``   Oxigraph in memory, through oxrdflib (the default)
+``memory``                             rdflib's own in-memory store
 ``oxigraph:PATH``                      a persistent Oxigraph (RocksDB) store in folder PATH
 ``sparql:URL``                         a SPARQL 1.1 server; see :meth:`kg.endpoints.Endpoint.parse`
 =====================================  ======================================================
@@ -30,9 +30,17 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.endpoints import DEFAULT_TIMEOUT, Endpoint, EndpointStore
 from kg.errors import InputError, KgError
-from kg.io import GraphSource, guess_format, load, load_curated, read_graph
+from kg.io import (
+    DEFAULT_STORE,
+    OXIGRAPH_FORMATS,
+    GraphSource,
+    guess_format,
+    load,
+    load_curated,
+    read_graph,
+)
 from kg.namespaces import bind_prefixes
-from kg.oxigraph import graph_name, oxigraph_store
+from kg.oxigraph import graph_name, new_oxigraph_graph, oxigraph_store
 from kg.progress import progress as progress_bar
 from kg.resources import data_files, ontology_files, sorted_files
 
@@ -46,16 +54,11 @@ __all__ = [
     "triple_count",
 ]
 
-#: The store used when none is named.
-DEFAULT_STORE = "memory"
-
 _IN_MEMORY = frozenset({"memory", "oxigraph:", "oxigraph-memory"})
 _KINDS = "memory, oxigraph-memory, oxigraph:PATH or sparql:URL"
 # The Oxigraph stores this process has opened, by folder: RocksDB lets one handle hold a
 # folder, so every graph opened on it here shares that handle (and the lock) until exit.
 _OPEN_STORES: dict[str, Any] = {}
-# rdflib parser names (kg.io.FORMATS) that pyoxigraph reads as a triple format.
-_OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
 #: N-Triples lines per bulk load into a persistent store: Oxigraph's bulk loader holds a whole
 #: call's input in memory (2M triples at once peaked at 1.4 GB; in 250k-line calls 0.3 GB).
 #: An in-memory store holds it all anyway, and takes a file in one call (1.2x faster at 1M).
@@ -88,7 +91,7 @@ def open_graph(
     >>> len(open_graph("memory"))
     0
     >>> open_graph("oxigraph-memory").store.__class__.__name__
-    'OxigraphStore'
+    'KgOxigraphStore'
     >>> open_graph("tape:/dev/st0")
     Traceback (most recent call last):
     ...
@@ -98,9 +101,9 @@ def open_graph(
     if descriptor == "memory":
         return bind_prefixes(Graph(bind_namespaces="core"))
     if descriptor in _IN_MEMORY:
-        return _oxigraph_graph(_oxigraph(descriptor).Store())
+        return new_oxigraph_graph(_oxigraph(descriptor).Store())
     if kind == "oxigraph" and colon:
-        return _oxigraph_graph(_open_oxigraph(Path(rest), create=create))
+        return new_oxigraph_graph(_open_oxigraph(Path(rest), create=create))
     if kind == "sparql" and rest:
         endpoint = Endpoint.parse(rest)
         identifier = URIRef(endpoint.graph) if endpoint.graph else DATASET_DEFAULT_GRAPH_ID
@@ -123,13 +126,11 @@ def read_store(descriptor: str = DEFAULT_STORE, *, timeout: float = DEFAULT_TIME
     >>> len(read_store("memory")) == len(read_store("oxigraph-memory"))
     True
     """
-    if descriptor == "memory":
-        return load_curated()
     if descriptor in _IN_MEMORY:
-        return load_into_store(descriptor, progress=False)  # small: no bar
+        return load_curated(store=descriptor)
     kind, _, rest = descriptor.partition(":")
     if kind == "oxigraph":  # read-only: no lock, so a load can swap in a new store meanwhile
-        return _oxigraph_graph(_open_oxigraph(Path(rest), create=False, read_only=True))
+        return new_oxigraph_graph(_open_oxigraph(Path(rest), create=False, read_only=True))
     return open_graph(descriptor, create=False, timeout=timeout)
 
 
@@ -352,18 +353,6 @@ def _swap(staging: Path, path: Path) -> None:
     aside.rename(staging)
 
 
-def _oxigraph_graph(store: Any) -> Graph:
-    """Put an rdflib graph (oxrdflib) over a pyoxigraph store's default graph."""
-    from oxrdflib import OxigraphStore
-
-    graph = Graph(
-        store=OxigraphStore(store=store),
-        identifier=DATASET_DEFAULT_GRAPH_ID,
-        bind_namespaces="core",
-    )
-    return bind_prefixes(graph)
-
-
 def bulk_load(store: Any, source: GraphSource) -> None:
     """Bulk-load a file, a folder of Turtle files or an rdflib graph into a pyoxigraph store.
 
@@ -416,7 +405,7 @@ def _feed(ox: Any, source: GraphSource, *, into: Any | None, sliced: bool = Fals
             _feed(ox, file, into=into, sliced=sliced)
         return
     rdf_format = guess_format(path)
-    if rdf_format not in _OXIGRAPH_FORMATS or not path.is_file() or path.stat().st_size == 0:
+    if rdf_format not in OXIGRAPH_FORMATS or not path.is_file() or path.stat().st_size == 0:
         _feed(ox, read_graph(path, format=rdf_format), into=into)  # named graphs, errors
         return
     _feed_file(ox, path, rdf_format, into=into, sliced=sliced)
@@ -424,7 +413,7 @@ def _feed(ox: Any, source: GraphSource, *, into: Any | None, sliced: bool = Fals
 
 def _feed_file(ox: Any, path: Path, rdf_format: str, *, into: Any | None, sliced: bool) -> None:
     """Run one file Oxigraph reads through its parser (see :func:`_feed`)."""
-    ox_format = getattr(ox.RdfFormat, _OXIGRAPH_FORMATS[rdf_format])
+    ox_format = getattr(ox.RdfFormat, OXIGRAPH_FORMATS[rdf_format])
     base = path.resolve().as_uri()
     try:
         if into is None:  # streams: nothing is kept

@@ -466,7 +466,7 @@ def validate(
     try:
         next(phases)  # the bar steps as each phase ends
         with as_written():
-            data_graph = load(*sources)
+            data_graph = load(*sources, store="memory")  # pySHACL over oxrdflib is slow
             next(phases)
             shapes_graph = load_shapes(shapes)
         next(phases)
@@ -541,7 +541,7 @@ def load_shapes(shapes: GraphSource | Sequence[GraphSource] | None = None) -> Gr
     ...
     kg.errors.KgError: no SHACL shapes to validate against (no triple uses the sh: vocabulary)
     """
-    graph = load(*(shape_files() if shapes is None else source_list(shapes)))
+    graph = load(*(shape_files() if shapes is None else source_list(shapes)), store="memory")
     if not any(str(p).startswith(str(SH)) for p in graph.predicates(unique=True)):
         raise KgError("no SHACL shapes to validate against (no triple uses the sh: vocabulary)")
     for key in _SWITCHES:  # only the literal true switches these on (pySHACL takes "1" too)

@@ -126,3 +126,26 @@ def test_load_curated_with_stand_in_assets(tiny_assets: Path) -> None:
     assert (URIRef(EX + "SmallMolecule"), None, None) in with_ontology
     assert (URIRef(EX + "SmallMolecule"), None, None) not in data_only
     assert 0 < len(data_only) < len(with_ontology)
+
+
+@pytest.mark.parametrize("store", ["oxigraph-memory", "memory"])
+@pytest.mark.parametrize("case", BAD_CASES)
+def test_load_names_file_and_line_on_both_stores(
+    fixtures: Path, tmp_path: Path, case: str, store: str
+) -> None:
+    """kg.load bulk-loads through Oxigraph by default; a bad file still gets rdflib's message."""
+    path, line, detail = bad_file(fixtures, tmp_path, case)
+    target = Graph()
+    with pytest.raises(InputError) as caught:
+        load(path, into=target if store == "memory" else None, store=store)
+    assert caught.value.path == str(path)
+    assert caught.value.line == line
+    assert detail in caught.value.detail
+    assert len(target) == 0
+
+
+@pytest.mark.parametrize("store", ["oxigraph-memory", "memory"])
+def test_load_binds_the_files_prefixes_on_both_stores(fixtures: Path, store: str) -> None:
+    graph = load(fixtures / "warnings_only.ttl", store=store)
+    assert dict(graph.namespaces())["ex"] == URIRef(EX)
+    assert type(graph.store).__name__ == ("Memory" if store == "memory" else "KgOxigraphStore")
