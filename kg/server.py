@@ -222,8 +222,9 @@ class SparqlServer(ThreadingHTTPServer):
                     if done:
                         self.children.discard(pid)
                         self.replaced += 1
-                        if os.waitstatus_to_exitcode(status) != _TIMED_OUT:
-                            _log(f"kg serve: worker {pid} ended ({status}); starting another")
+                        code = os.waitstatus_to_exitcode(status)
+                        why = "a query ran past the time limit" if code == _TIMED_OUT else code
+                        _log(f"kg serve: worker {pid} ended ({why}); starting another")
                 while len(self.children) < self.workers:
                     self.children.add(self._fork())
                 self._stopping.wait(0.05)
