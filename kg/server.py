@@ -281,8 +281,8 @@ class SparqlServer(ThreadingHTTPServer):
                 self.shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """Ignore a client that hung up; report anything else on stderr, as http.server does."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
+        """Ignore a client that hung up or went quiet; report anything else, as http.server does."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
             super().handle_error(request, client_address)
 
     @property
@@ -376,6 +376,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     server: SparqlServer
     server_version = "kg-serve"
+    #: Seconds a client may stay silent while sending its request or reading the answer: a
+    #: worker answers one connection at a time, so an idle one must not hold it for long.
+    timeout = 10
 
     def do_GET(self) -> None:
         """Answer the page, its files, the catalogue, stored queries, resources and SPARQL."""

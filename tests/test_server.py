@@ -479,6 +479,22 @@ def test_a_killed_worker_is_replaced(fast: SparqlServer) -> None:
         assert get(f"{fast.url}sparql?query={quote('ASK {}')}")[0] == 200
 
 
+def test_silent_clients_do_not_hold_the_workers(fast: SparqlServer) -> None:
+    """As many silent connections as workers: each is dropped after a while, so others get in."""
+    import socket
+
+    host, port = fast.server_address[:2]
+    silent = [socket.create_connection((str(host), port)) for _ in range(2)]
+    try:
+        started = time.monotonic()
+        assert get(f"{fast.url}sparql?query={quote('ASK {}')}")[0] == 200
+        assert time.monotonic() - started < 40
+        assert all(connection.recv(1) == b"" for connection in silent)  # closed by the server
+    finally:
+        for connection in silent:
+            connection.close()
+
+
 def test_without_workers_a_long_query_is_still_stopped() -> None:
     """workers=0: threads of one process, each query in a forked process (the former way)."""
     running = make_server(read_store("memory"), port=0, time_limit=1, workers=0)
