@@ -28,7 +28,7 @@ from kg.queries import QueryRegistry, default_registry, describe_query, query_te
 from kg.remote import DEFAULT_GRAPH, PUSH_TIMEOUT, push
 from kg.resources import data_files
 from kg.results import flat_rows, typed_table
-from kg.server import DEFAULT_PORT, DEFAULT_TIME_LIMIT, make_server
+from kg.server import DEFAULT_PORT, DEFAULT_TIME_LIMIT, DEFAULT_WORKERS, make_server
 from kg.sparql import result_rows, run_query, sparql
 from kg.stats import data_date, graph_stats
 from kg.stores import DEFAULT_STORE, load_into_store, read_store, triple_count
@@ -556,7 +556,15 @@ def push_command(endpoint: str, graph_iri: str, store: str, timeout: float) -> N
     show_default=True,
     help="Seconds a query may run before it is stopped (HTTP 503).",
 )
-def serve_command(store: str, host: str, port: int, timeout: float) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    help="Worker processes answering requests in parallel (0: threads of one process, "
+    "each query in a process forked for it).",
+)
+def serve_command(store: str, host: str, port: int, timeout: float, workers: int) -> None:
     """Serve the graph as a read-only SPARQL endpoint, with a page to query it.
 
     The page (at /) runs your SPARQL and the stored queries, each with a permalink;
@@ -566,6 +574,8 @@ def serve_command(store: str, host: str, port: int, timeout: float) -> None:
     /resource/tofersen is a page to a browser and RDF to a client. On an in-memory store
     the dataset's description and the stored queries (as sh:SPARQLExecutable) are loaded
     beside the data, so SPARQL finds them. Updates are refused. Ctrl+C stops the server.
+    Requests are answered by worker processes forked once the graph is loaded (sharing it);
+    a query still running at the time limit is answered 503 and its worker replaced.
 
     \b
     Example:
@@ -574,7 +584,12 @@ def serve_command(store: str, host: str, port: int, timeout: float) -> None:
     """
     in_memory = store in ("memory", "oxigraph-memory", "oxigraph:")  # ours to add to
     server = make_server(
-        read_store(store), host=host, port=port, time_limit=timeout, publish=in_memory
+        read_store(store),
+        host=host,
+        port=port,
+        time_limit=timeout,
+        publish=in_memory,
+        workers=workers,
     )
     if not in_memory:
         click.echo(

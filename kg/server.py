@@ -20,8 +20,25 @@ path                       what it answers
 SELECT and ASK results are SPARQL JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE give Turtle,
 N-Triples, RDF/XML or JSON-LD, chosen by ``Accept`` (or ``format=``); a request for anything
 else is answered 406 with the types on offer. Every answer allows cross-origin use (CORS),
-and OPTIONS answers a browser's preflight. Each query runs in a forked process that is killed
-at the time limit (see :mod:`kg.timelimit`), answering 503.
+and OPTIONS answers a browser's preflight.
+
+How it serves: pre-forked workers. Once the graph is loaded, :meth:`SparqlServer.serve_forever`
+forks ``workers`` processes (``kg serve --workers``; by default twice the cores, at least 4)
+that share the listening socket and the loaded graph (copy-on-write: the fork copies
+nothing). Each worker answers one request at a time, whole, in its own process, so requests
+run in parallel on every core with no per-request fork and no hand-over between processes.
+On a graph on an Oxigraph store, a SELECT or ASK sent to ``/sparql`` goes straight to
+pyoxigraph, which serializes the answer itself (no rdflib terms are made); other answers go
+through rdflib as before. The time limit: a watchdog thread in each worker (pyoxigraph lets
+go of Python's lock while it evaluates, and rdflib's engine yields it every few
+milliseconds, so the watchdog runs on time) answers 503 to a request still running at the
+limit and ends its worker, which stops the runaway query for good; the parent process sees
+the worker gone and forks a fresh one from the loaded graph. A worker that dies any other
+way is replaced too. Where ``fork`` does not exist (Windows), or with ``workers=0``, the
+server is the former one: a thread per request, each query in a forked process killed at
+the limit (see :mod:`kg.timelimit`; without fork, a thread abandoned at the limit).
+Measured with ``benchmarks/serve.py`` (8 clients x 40 requests of the stored queries, beside
+``oxigraph serve-read-only`` on the same store): see the README's ``kg serve`` section.
 
 With ``publish=True`` (what ``kg serve`` does for an in-memory store), the dataset's
 description (:mod:`kg.dataset`) and the stored queries as RDF (:mod:`kg.catalogue`) are added
@@ -31,7 +48,16 @@ to the graph served, so a client finds them by SPARQL:
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
 from collections.abc import Mapping
 from html import escape
 from http import HTTPStatus
@@ -49,6 +75,7 @@ from kg.dataset import DATASET, describe_dataset
 from kg.endpoints import EndpointError
 from kg.errors import KgError
 from kg.namespaces import KGR, bind_prefixes
+from kg.oxigraph import TermConverter, graph_name, oxigraph_store
 from kg.queries import QueryRegistry, StoredQuery, UnknownQueryError, default_registry
 from kg.sparql import run_query, sparql
 from kg.timelimit import TimeLimitError, call_with_time_limit
@@ -56,6 +83,7 @@ from kg.timelimit import TimeLimitError, call_with_time_limit
 __all__ = [
     "DEFAULT_PORT",
     "DEFAULT_TIME_LIMIT",
+    "DEFAULT_WORKERS",
     "SparqlServer",
     "make_server",
     "negotiate",
@@ -67,6 +95,11 @@ __all__ = [
 DEFAULT_PORT = 8000
 #: Seconds a query may run before it is stopped.
 DEFAULT_TIME_LIMIT = 30.0
+#: Worker processes ``kg serve`` forks: twice the cores (a worker answers one request at a
+#: time, and part of each request is waiting on the network), at least 4.
+DEFAULT_WORKERS = max(4, 2 * (os.cpu_count() or 1))
+#: A worker's exit status when its watchdog ended it at the time limit.
+_TIMED_OUT = 75
 
 #: (status, content type, body): what a worker sends back for one request.
 Answer = tuple[int, str, bytes]
@@ -126,9 +159,14 @@ _READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
 
 
 class SparqlServer(ThreadingHTTPServer):
-    """A threaded HTTP server that holds the graph, the stored queries and the time limit."""
+    """An HTTP server that holds the graph, the stored queries and the time limit.
+
+    :meth:`serve_forever` forks the workers and replaces each one that ends; with no
+    workers (or no ``fork``), it serves from threads of this process instead.
+    """
 
     daemon_threads = True
+    request_queue_size = 128
 
     def __init__(
         self,
@@ -138,6 +176,7 @@ class SparqlServer(ThreadingHTTPServer):
         registry: QueryRegistry,
         time_limit: float,
         publish: bool = False,
+        workers: int = DEFAULT_WORKERS,
     ) -> None:
         """Listen on ``address`` and answer queries on ``graph``.
 
@@ -156,6 +195,95 @@ class SparqlServer(ThreadingHTTPServer):
                 for triple in extra:
                     graph.add(triple)
         self.service = _service_description(endpoint, self.description)
+        self.workers = workers if hasattr(os, "fork") else 0
+        #: pyoxigraph's store under the graph (SELECT and ASK go to it directly), or None
+        self.oxigraph: Any = oxigraph_store(graph)
+        self.prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces()}
+        #: process ids of the running workers
+        self.children: set[int] = set()
+        #: how many workers were replaced since the server started
+        self.replaced = 0
+        self._watchdog: _Watchdog | None = None  # in a worker: its own
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Fork the workers, replace each that ends, until :meth:`shutdown` (or Ctrl+C)."""
+        if not self.workers:
+            super().serve_forever(poll_interval)
+            return
+        self._stopped.clear()
+        gc.collect()
+        gc.freeze()  # the collector leaves the loaded graph's objects alone: they stay shared
+        try:
+            while not self._stopping.is_set():
+                for pid in list(self.children):
+                    done, status = os.waitpid(pid, os.WNOHANG)
+                    if done:
+                        self.children.discard(pid)
+                        self.replaced += 1
+                        code = os.waitstatus_to_exitcode(status)
+                        why = "a query ran past the time limit" if code == _TIMED_OUT else code
+                        _log(f"kg serve: worker {pid} ended ({why}); starting another")
+                while len(self.children) < self.workers:
+                    self.children.add(self._fork())
+                self._stopping.wait(0.05)
+        finally:
+            self._stop_children()
+            self._stopping.clear()
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        """Stop :meth:`serve_forever` (from another thread) and wait until the workers ended."""
+        if not self.workers:
+            super().shutdown()
+            return
+        self._stopping.set()
+        self._stopped.wait()
+
+    def _stop_children(self) -> None:
+        for pid in self.children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in self.children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        self.children.clear()
+
+    def _fork(self) -> int:
+        """Start a worker; in the child, answer requests until killed, never return."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid:
+            return pid
+        try:  # the child: whatever happens, it must not return into the parent's code
+            self._work()
+        finally:
+            os._exit(1)
+
+    def _work(self) -> None:
+        """In a worker: accept connections one at a time and answer them, under the watchdog."""
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _end_with_parent()
+        self._watchdog = _Watchdog(self.time_limit)
+        while True:
+            try:
+                request, address = self.socket.accept()
+            except OSError:
+                continue
+            try:
+                self.finish_request(request, address)
+            except Exception:  # a broken request must not end the worker
+                self.handle_error(request, address)
+            finally:
+                self.shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore a client that hung up or went quiet; report anything else, as http.server does."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:
@@ -172,6 +300,7 @@ def make_server(
     time_limit: float = DEFAULT_TIME_LIMIT,
     registry: QueryRegistry | None = None,
     publish: bool = False,
+    workers: int = DEFAULT_WORKERS,
 ) -> SparqlServer:
     """Make (but do not start) a SPARQL endpoint over a graph; call ``serve_forever()`` on it.
 
@@ -182,6 +311,8 @@ def make_server(
     :param registry: the stored queries offered; the bundled ones by default
     :param publish: add the dataset's description and the stored queries (as RDF) to
         ``graph``, so that SPARQL finds them (the graph is changed)
+    :param workers: worker processes to fork (see the module's text); 0 serves from
+        threads of this process, each query in a process forked for it
     :returns: the server, bound and listening
     :raises KgError: if the port is taken or the address cannot be used
 
@@ -192,6 +323,8 @@ def make_server(
     """
     if time_limit <= 0:
         raise KgError(f"the time limit must be more than 0 seconds, not {time_limit:g}")
+    if workers < 0:
+        raise KgError(f"the number of workers must be 0 or more, not {workers}")
     try:
         return SparqlServer(
             (host, port),
@@ -199,6 +332,7 @@ def make_server(
             registry=registry if registry is not None else default_registry(),
             time_limit=time_limit,
             publish=publish,
+            workers=workers,
         )
     except OSError as error:
         raise KgError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
@@ -242,6 +376,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     server: SparqlServer
     server_version = "kg-serve"
+    #: Seconds a client may stay silent while sending its request or reading the answer: a
+    #: worker answers one connection at a time, so an idle one must not hold it for long.
+    timeout = 10
 
     def do_GET(self) -> None:
         """Answer the page, its files, the catalogue, stored queries, resources and SPARQL."""
@@ -315,6 +452,10 @@ class _Handler(BaseHTTPRequestHandler):
         if not text or not text.strip():
             self._text(HTTPStatus.BAD_REQUEST, "give a SPARQL query as ?query=... (see /)")
             return
+        if self.server.oxigraph is not None and self.server._watchdog is not None:
+            # Straight to pyoxigraph; an update fails to parse as a query, and is told there.
+            self._run(_answer_oxigraph, self.server, text, _accept(self.headers.get("Accept"), fmt))
+            return
         if _is_update(text):
             self._text(HTTPStatus.FORBIDDEN, _READ_ONLY)
             return
@@ -348,6 +489,29 @@ class _Handler(BaseHTTPRequestHandler):
         self._run(_answer_resource, str(KGR) + local, accept)
 
     def _run(self, worker: Any, *args: Any) -> None:
+        """Run a worker function under the time limit and send its answer.
+
+        ``worker(graph, registry, *args)``, or ``worker(*args)`` for :func:`_answer_oxigraph`.
+        """
+        watchdog = self.server._watchdog
+        if watchdog is not None:  # in a worker: run here; the watchdog ends us at the limit
+            direct = worker is _answer_oxigraph
+            watchdog.arm(self.connection)
+            try:
+                if direct:
+                    status, content_type, body = worker(*args)
+                else:
+                    status, content_type, body = worker(
+                        self.server.graph, self.server.registry, *args
+                    )
+            except Exception as error:  # the client is told; the worker goes on
+                status, content_type, body = _plain(
+                    HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {error}"
+                )
+            finally:
+                watchdog.disarm()  # past the limit, this never returns: the worker ends
+            self._send(status, content_type, body)
+            return
         try:
             status, content_type, body = call_with_time_limit(
                 worker,
@@ -357,12 +521,7 @@ class _Handler(BaseHTTPRequestHandler):
                 seconds=self.server.time_limit,
             )
         except TimeLimitError:
-            limit = self.server.time_limit
-            self._text(
-                HTTPStatus.SERVICE_UNAVAILABLE,
-                f"the query was stopped after {limit:g} s, this endpoint's time limit "
-                "(kg serve --timeout); make it more selective or raise the limit",
-            )
+            self._send(*_stopped(self.server.time_limit))
             return
         except KgError as error:
             self._text(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {error}")
@@ -378,15 +537,106 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, content_type: str, body: bytes) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Vary", "Accept")
-        for header, value in _CORS.items():
+        for header, value in _headers(content_type, body):
             self.send_header(header, value)
         self.end_headers()
         self.wfile.write(body)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Log no line per request (at a thousand requests a second it costs); errors still are."""
+
+
+def _headers(content_type: str, body: bytes) -> list[tuple[str, str]]:
+    """List the headers of every answer: type, length, no caching, no sniffing, CORS."""
+    return [
+        ("Content-Type", content_type),
+        ("Content-Length", str(len(body))),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Vary", "Accept"),
+        *_CORS.items(),
+    ]
+
+
+def _plain(status: int, message: str) -> Answer:
+    r"""Make a plain-text answer.
+
+    >>> _plain(404, "no")
+    (404, 'text/plain; charset=utf-8', b'no\n')
+    """
+    return status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8")
+
+
+def _stopped(limit: float) -> Answer:
+    """Make the answer to a query stopped at the time limit (503)."""
+    return _plain(
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        f"the query was stopped after {limit:g} s, this endpoint's time limit "
+        "(kg serve --timeout); make it more selective or raise the limit",
+    )
+
+
+class _Watchdog:
+    """In a worker: answer 503 to a request still running at the time limit, and end the worker.
+
+    A thread cannot be stopped, and neither can a query inside pyoxigraph, so the process
+    that runs it ends (the parent forks a fresh worker). The watchdog thread gets Python's
+    lock while the query runs: pyoxigraph releases it while it evaluates, rdflib's engine
+    yields it every few milliseconds.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        """Start the watchdog thread; it sleeps until a request is armed."""
+        self.seconds = seconds
+        status, content_type, body = _stopped(seconds)
+        head = "".join(f"{name}: {value}\r\n" for name, value in _headers(content_type, body))
+        self._answer = (
+            f"HTTP/1.0 {status} Service Unavailable\r\n{head}Connection: close\r\n\r\n"
+        ).encode("latin-1") + body
+        self._condition = threading.Condition()
+        self._deadline: float | None = None
+        self._connection: socket.socket | None = None
+        threading.Thread(target=self._watch, name="kg-serve-watchdog", daemon=True).start()
+
+    def arm(self, connection: socket.socket) -> None:
+        """Watch the request that starts running on ``connection``."""
+        with self._condition:
+            self._deadline = time.monotonic() + self.seconds
+            self._connection = connection
+            self._condition.notify()
+
+    def disarm(self) -> None:
+        """Stop watching: the work is done (past the limit, this waits for the end)."""
+        with self._condition:
+            self._deadline = None
+            self._connection = None
+
+    def _watch(self) -> None:
+        with self._condition:
+            while True:
+                if self._deadline is None:
+                    self._condition.wait()
+                    continue
+                remaining = self._deadline - time.monotonic()
+                if remaining > 0:
+                    self._condition.wait(remaining)
+                    continue
+                if self._connection is not None:
+                    with contextlib.suppress(OSError):
+                        self._connection.sendall(self._answer)
+                        self._connection.shutdown(socket.SHUT_RDWR)
+                os._exit(_TIMED_OUT)  # the runaway query ends with its process
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to end this worker when the process that forked it ends (no orphans)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)  # noqa: T201 - the server's own log
 
 
 def _content_length(value: str | None) -> int | None:
@@ -478,6 +728,56 @@ def _answer_sparql(
 ) -> Answer:
     """In the worker: run SPARQL text and serialize the result."""
     return _answer(lambda: sparql(graph, text), accept)
+
+
+def _answer_oxigraph(server: SparqlServer, text: str, accept: list[tuple[str, float]]) -> Answer:
+    """Run SPARQL text on the Oxigraph store; pyoxigraph serializes SELECT and ASK answers."""
+    import pyoxigraph
+
+    graph, store = server.graph, server.oxigraph
+    try:
+        answer = store.query(
+            text,
+            prefixes=server.prefixes,
+            use_default_graph_as_union=graph.default_union,
+            default_graph=None if graph.default_union else graph_name(graph),
+        )
+        if isinstance(answer, pyoxigraph.QueryTriples):
+            return _serialize(_as_graph(answer), accept)
+        media = negotiate(accept, tuple(_RESULT_FORMATS))
+        if media is None:
+            return _not_acceptable(accept, tuple(_RESULT_FORMATS))
+        name = _RESULT_FORMATS[media].upper()
+        body = answer.serialize(format=getattr(pyoxigraph.QueryResultsFormat, name))
+    except SyntaxError as error:
+        if _is_update(text):
+            return _plain(HTTPStatus.FORBIDDEN, _READ_ONLY)
+        return _plain(HTTPStatus.BAD_REQUEST, f"the SPARQL query failed: {_first_line(error)}")
+    except (OSError, RuntimeError, ValueError) as error:  # pyoxigraph's evaluation errors
+        return _plain(HTTPStatus.BAD_REQUEST, f"the SPARQL query failed: {_first_line(error)}")
+    return HTTPStatus.OK, f"{media}; charset=utf-8", body
+
+
+def _first_line(error: BaseException) -> str:
+    r"""Give an error's message's first line (or its kind).
+
+    >>> _first_line(ValueError("one\ntwo")), _first_line(ValueError())
+    ('one', 'ValueError')
+    """
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _as_graph(triples: Any) -> Result:
+    """Turn a CONSTRUCT or DESCRIBE answer from pyoxigraph into rdflib's result."""
+    convert = TermConverter()
+    result = Result("CONSTRUCT")
+    result.graph = Graph()
+    for triple in triples:
+        result.graph.add(
+            (convert(triple.subject), convert(triple.predicate), convert(triple.object))
+        )
+    return result
 
 
 def _answer_stored(

@@ -141,3 +141,25 @@ def test_report_on_a_persistent_check_that_failed_or_did_not_run(
     lines = report({"10M": size}, {"cores": "2"}, limit=60.0).splitlines()
     target = next(line for line in lines if line.startswith("| 10M: loads into the persistent"))
     assert target.endswith(f"| {figure} | {verdict} |")
+
+
+def test_serve_benchmark_smoke() -> None:
+    """``python -m benchmarks.serve``, small: both servers answer every request, same rows,
+    and kg serve still stops the runaway query at its time limit.
+    """
+    import shutil
+
+    if not (Path(sys.executable).parent / "oxigraph").exists() and not shutil.which("oxigraph"):
+        pytest.skip("the oxigraph server is not installed: pip install oxigraph (the test extra)")
+    command = [
+        sys.executable, "-m", "benchmarks.serve", "--clients", "3", "--requests", "7",
+        "--rounds", "1", "--timeout", "1",
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=ROOT, check=True, capture_output=True, text=True, timeout=300
+    )
+    lines = done.stdout.splitlines()
+    assert sum("req/s" in line and line.endswith("errors 0") for line in lines) == 2, done.stdout
+    assert "row counts differ" not in done.stdout
+    assert "ratio kg/oxigraph" in done.stdout
+    assert "runaway query on kg serve: HTTP 503 after" in done.stdout

@@ -353,3 +353,169 @@ def test_kg_serve_acceptance(tmp_path: Path) -> None:
         )
         (row,) = rows(get(f"{url}sparql?query={text}")[2])
         assert int(row["n"]) == len(default_registry())
+
+
+# --- the pre-forked workers: the Oxigraph path, concurrency, the time limit, replacement --
+
+
+@pytest.fixture(scope="module")
+def fast() -> Iterator[SparqlServer]:
+    """kg serve on an in-memory Oxigraph store, with two workers and a short time limit."""
+    pytest.importorskip("oxrdflib")
+    running = make_server(read_store("oxigraph-memory"), port=0, time_limit=2, workers=2)
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    yield running
+    running.shutdown()
+    running.server_close()
+    thread.join(10)
+    assert not running.children  # every worker was stopped
+
+
+def workers_running(server: SparqlServer, count: int) -> set[int]:
+    """Wait until the server has ``count`` workers; return their process ids."""
+    deadline = time.monotonic() + 30
+    while len(server.children) != count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(server.children) == count
+    return set(server.children)
+
+
+def test_oxigraph_path_answers_in_every_format(fast: SparqlServer) -> None:
+    status, kind, body = get(f"{fast.url}sparql?query={SELECT_ONE}")
+    assert (status, kind) == (200, "application/sparql-results+json; charset=utf-8")
+    assert rows(body) == [{"x": "1", "y": "a\tb"}]
+    status, kind, body = get(f"{fast.url}sparql?query={SELECT_ONE}", {"Accept": "text/csv"})
+    assert (status, kind) == (200, "text/csv; charset=utf-8")
+    assert body.decode().splitlines() == ["x,y", "1,a\tb"]
+    status, kind, body = get(f"{fast.url}sparql?query={SELECT_ONE}&format=tsv")
+    assert kind == "text/tab-separated-values; charset=utf-8"
+    assert body.decode().splitlines()[0] == "?x\t?y"
+    assert b"<sparql" in get(f"{fast.url}sparql?query={SELECT_ONE}&format=xml")[2]
+    assert json.loads(get(f"{fast.url}sparql?query={quote('ASK {}')}")[2])["boolean"] is True
+    status, kind, body = get(f"{fast.url}sparql?query={CONSTRUCT}")
+    assert (status, kind) == (200, "text/turtle; charset=utf-8") and b" a " in body
+    assert get(f"{fast.url}sparql?query={SELECT_ONE}", {"Accept": "image/png"})[0] == 406
+    assert get(f"{fast.url}sparql?query={CONSTRUCT}", {"Accept": "text/csv"})[0] == 406
+
+
+def test_oxigraph_path_refuses_updates_and_explains_errors(fast: SparqlServer) -> None:
+    update = b"INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
+    status, _, body = post(f"{fast.url}sparql", update, "application/sparql-query")
+    assert (status, body) == (403, b"this endpoint is read-only: SPARQL updates are refused\n")
+    status, _, body = get(f"{fast.url}sparql?query={quote('SELEC ?x')}")
+    assert status == 400 and body.startswith(b"the SPARQL query failed: ")
+    assert fast.graph.query("ASK { <urn:x:a> ?p ?o }").askAnswer is False
+
+
+def test_concurrent_requests_are_all_answered_correctly(fast: SparqlServer) -> None:
+    """16 clients at once, each running every stored query: each answer is the in-process one."""
+    from kg.parameters import bind_parameters
+    from kg.sparql import result_rows, sparql
+
+    texts = {
+        name: bind_parameters(
+            stored, fast.graph, {p.name: str(p.example) for p in stored.params if p.example}
+        )
+        for name, stored in default_registry().items()
+    }
+    expected = {
+        name: sorted(json.dumps(row, sort_keys=True) for row in result_rows(sparql(fast.graph, t)))
+        for name, t in texts.items()
+    }
+    failures: list[str] = []
+
+    def client(offset: int) -> None:
+        names = sorted(texts)
+        for name in names[offset:] + names[:offset]:
+            status, _, body = post(f"{fast.url}sparql", texts[name].encode(), QUERY_TYPE)
+            if status != 200 or answered(body) != expected[name]:
+                failures.append(f"{name}: HTTP {status}")
+
+    clients = [threading.Thread(target=client, args=(i,)) for i in range(16)]
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join(120)
+    assert failures == []
+
+
+def answered(body: bytes) -> list[str]:
+    """A SPARQL JSON answer's rows as sorted JSON texts, unbound columns as null."""
+    columns = json.loads(body)["head"]["vars"]
+    return sorted(json.dumps({k: r.get(k) for k in columns}, sort_keys=True) for r in rows(body))
+
+
+def test_runaway_query_is_cut_off_and_its_worker_replaced(fast: SparqlServer) -> None:
+    before = workers_running(fast, 2)
+    replaced = fast.replaced
+    started = time.monotonic()
+    status, kind, body = get(f"{fast.url}sparql?query={quote(SLOW)}")
+    assert (status, kind) == (503, "text/plain; charset=utf-8")
+    assert b"the query was stopped after 2 s, this endpoint's time limit" in body
+    assert time.monotonic() - started < 10
+    deadline = time.monotonic() + 30
+    while fast.replaced == replaced and time.monotonic() < deadline:
+        time.sleep(0.05)
+    after = workers_running(fast, 2)
+    assert fast.replaced == replaced + 1 and len(before - after) == 1  # one worker, replaced
+    for _ in range(4):  # every worker answers
+        assert get(f"{fast.url}sparql?query={quote('ASK {}')}")[0] == 200
+
+
+def test_a_killed_worker_is_replaced(fast: SparqlServer) -> None:
+    import os
+    import signal
+
+    before = workers_running(fast, 2)
+    victim = min(before)
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while victim in fast.children and time.monotonic() < deadline:
+        time.sleep(0.05)
+    after = workers_running(fast, 2)
+    assert victim not in after and len(after - before) == 1
+    for _ in range(4):
+        assert get(f"{fast.url}sparql?query={quote('ASK {}')}")[0] == 200
+
+
+def test_silent_clients_do_not_hold_the_workers(fast: SparqlServer) -> None:
+    """As many silent connections as workers: each is dropped after a while, so others get in."""
+    import socket
+
+    host, port = fast.server_address[:2]
+    silent = [socket.create_connection((str(host), port)) for _ in range(2)]
+    try:
+        started = time.monotonic()
+        assert get(f"{fast.url}sparql?query={quote('ASK {}')}")[0] == 200
+        assert time.monotonic() - started < 40
+        assert all(connection.recv(1) == b"" for connection in silent)  # closed by the server
+    finally:
+        for connection in silent:
+            connection.close()
+
+
+def test_without_workers_a_long_query_is_still_stopped() -> None:
+    """workers=0: threads of one process, each query in a forked process (the former way)."""
+    running = make_server(read_store("memory"), port=0, time_limit=1, workers=0)
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert get(f"{running.url}sparql?query={quote(SLOW)}")[0] == 503
+        assert get(f"{running.url}queries/trial-results?trial=ALSummit")[0] == 200
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
+def test_kg_serve_refuses_negative_workers() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--port", "0", "--workers", "-1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2 and "--workers" in out.stderr
+
+
+QUERY_TYPE = "application/sparql-query"
