@@ -18,6 +18,8 @@ The suite lives in ``shared/conformance/sparql/`` beside the repository (or wher
 from __future__ import annotations
 
 import dataclasses
+import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -93,14 +95,14 @@ def run_cases(cases: list[Case], store: str) -> list[str]:
     return [run_case(case, store) for case in cases]
 
 
-def verdicts(store: str) -> dict[str, str]:
-    """Each case's verdict on a store, by name.
+def verdicts(store: str, cases: list[Case] | None = None) -> dict[str, str]:
+    """Each case's verdict on a store (of all cases, or those given), by name.
 
     The cases run :data:`BATCH` at a time in a forked child (a fork per case cost more than
     the cases). A batch that does not finish within :data:`CASE_SECONDS`, or fails, is run
     again one case at a time, each under that limit; so no case runs longer than the limit.
     """
-    cases = suite()[0]
+    cases = suite()[0] if cases is None else cases
     found: dict[str, str] = {}
     for start in range(0, len(cases), BATCH):
         batch = cases[start : start + BATCH]
@@ -231,3 +233,23 @@ def test_order_is_checked_on_the_sort_keys_only() -> None:
     assert judge(case, want, _answer(rows[:2])).startswith("wrong: 2 solutions, expected 3")
     unordered = dataclasses.replace(case, order=())
     assert judge(unordered, want, _answer([rows[2], rows[0], rows[1]])) == "pass"
+
+
+@needs_suite
+def test_a_runaway_case_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case that runs past the limit is stopped and reported; the others still run."""
+    first, *others = suite()[0]
+    stall = first.data
+    cases = [first, *[case for case in others if case.data != stall][:3]]
+    oxigraph = STORES["oxigraph"]
+
+    def stalling(data: tuple[Path, ...]) -> Graph:
+        if data == stall:
+            time.sleep(60)
+        return oxigraph(data)
+
+    monkeypatch.setitem(STORES, "stalling", stalling)
+    monkeypatch.setattr(sys.modules[__name__], "CASE_SECONDS", 1.0)
+    found = verdicts("stalling", cases)
+    assert found[cases[0].name] == "error: stopped after 1 s, the time limit"
+    assert {found[case.name] for case in cases[1:]} == {"pass"}
