@@ -189,7 +189,7 @@ def _build(
                 return date
         known = parsed.get(term)
         if known is None:
-            known = parsed[term] = Literal(term.value, datatype=datatype)  # parses the value
+            known = parsed[term] = Literal(term.value, datatype=datatype, normalize=False)
         return known
     import pyoxigraph  # blank nodes are rare in answers
 
