@@ -53,7 +53,7 @@ def parameterless() -> list[str]:
     >>> "precedents" in parameterless(), "trial-results" in parameterless()
     (True, False)
     """
-    from kg.queries import default_registry
+    from kg.query.registry import default_registry
 
     return sorted(
         name
@@ -77,8 +77,8 @@ def measure(path: Path, repeats: int) -> list[tuple[str, float, float, int]]:
     import pyoxigraph as ox
 
     import kg
-    from kg.parameters import bind_parameters
-    from kg.queries import default_registry
+    from kg.query.parameters import bind_parameters
+    from kg.query.registry import default_registry
 
     figures: list[tuple[str, float, float, int]] = []
     kg_load, graph = best_of(repeats, lambda: kg.load(path))
@@ -94,7 +94,7 @@ def measure(path: Path, repeats: int) -> list[tuple[str, float, float, int]]:
     for name in parameterless():
         stored = registry[name]
         text = bind_parameters(stored, graph, {}, today=TODAY)
-        def ours(stored: Any = stored) -> list[kg.sparql.Row]:
+        def ours(stored: Any = stored) -> list[dict[str, str | None]]:
             return kg.result_rows(kg.run_query(graph, stored, today=TODAY))
 
         def theirs(text: str = text) -> list[list[str | None]]:

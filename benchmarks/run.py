@@ -73,8 +73,8 @@ def bound_queries(reference: Path) -> dict[str, str]:
     """Bind each stored query's example parameters, resolved in a small generated graph."""
     from rdflib import Graph
 
-    from kg.parameters import bind_parameters
-    from kg.queries import default_registry
+    from kg.query.parameters import bind_parameters
+    from kg.query.registry import default_registry
 
     graph = Graph().parse(reference, format="nt")
     texts = {}
@@ -97,8 +97,8 @@ def worker(  # noqa: C901 - one closure per timed operation
     """Measure one store on one file, in this process; return the figures.
 
     rdflib Memory and the Oxigraph store are driven through kg's public calls (what a user
-    runs): :func:`kg.load` / :func:`kg.stores.load_into_store`, :func:`kg.sparql` with the
-    rows read out, :func:`kg.export.write_graph`. Raw pyoxigraph does the same work with
+    runs): :func:`kg.load` / :func:`kg.graph.stores.load_into_store`, :func:`kg.sparql` with the
+    rows read out, :func:`kg.graph.export.write_graph`. Raw pyoxigraph does the same work with
     pyoxigraph alone: bulk load, query with every term read, Turtle with kg's prefixes.
     """
     import tempfile
@@ -107,10 +107,10 @@ def worker(  # noqa: C901 - one closure per timed operation
     from rdflib import Graph
 
     import kg
-    from kg.export import write_graph
+    from kg.graph.export import write_graph
+    from kg.graph.stores import load_into_store
     from kg.namespaces import bind_prefixes
-    from kg.sparql import sparql
-    from kg.stores import load_into_store
+    from kg.query.sparql import sparql
 
     figures: dict[str, Any] = {"queries": {}}
     state: dict[str, Any] = {}
@@ -265,7 +265,7 @@ def report(results: dict[str, dict[str, Any]], info: dict[str, str], limit: floa
         "",
         "Written by `python -m benchmarks.run`; one run, all stores side by side per size.",
         "rdflib Memory and the Oxigraph store are driven through kg (`kg.load` or",
-        "`kg.stores.load_into_store`, `kg.sparql` with every row read, `kg.export.write_graph`);",
+        "`kg.load_into_store`, `kg.sparql` with every row read, `kg.write_graph`);",
         "raw pyoxigraph does the same work alone. A query's time is the best of up to",
         f"{REPEATS} runs in one process (one run when it takes over {REPEAT_UNDER:g} s); first",
         "runs on rdflib Memory, which include parsing the query text, are listed under each table.",

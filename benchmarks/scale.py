@@ -33,8 +33,9 @@ def measure(size: str, folder: Path, *, limit: float = 600.0) -> dict[str, Any]:
     A query that runs past ``limit`` seconds is stopped and has no row count (it did not
     answer).
     """
-    from kg.sparql import result_rows, sparql
-    from kg.stores import load_into_store, read_store, triple_count
+    from kg.graph.oxigraph import triple_count
+    from kg.graph.stores import load_into_store, read_store
+    from kg.query.sparql import result_rows, sparql
 
     data = folder / f"{size}.nt"
     started = time.perf_counter()

@@ -17,15 +17,21 @@ ISO dates) of a stored query or your own SPARQL; ``kg.sparql(graph, text)`` (als
 
 from __future__ import annotations
 
-from kg.endpoints import Endpoint, EndpointError
+from kg.analysis.stats import graph_stats
 from kg.errors import InputError, KgError
-from kg.export import EXPORT_FORMATS, serialize, write_graph
-from kg.io import FORMATS, GraphSource, guess_format, load, load_curated, read_graph
+from kg.graph.endpoints import Endpoint, EndpointError
+from kg.graph.export import EXPORT_FORMATS, serialize, write_graph
+from kg.graph.io import FORMATS, GraphSource, guess_format, load, load_curated, read_graph
+from kg.graph.remote import push
+from kg.graph.stores import StoreError, load_into_store, open_graph, read_store
+from kg.moved import install as _install_moved_names
 from kg.namespaces import KGO, KGR, OBO, SCHEMA, WD, WDT, bind_prefixes
-from kg.parameters import AmbiguousParameterError, ParameterError
-from kg.queries import QueryRegistry, StoredQuery, UnknownQueryError, default_registry
+from kg.query.parameters import AmbiguousParameterError, ParameterError
+from kg.query.registry import QueryRegistry, StoredQuery, UnknownQueryError, default_registry
+from kg.query.results import dataframe, rows
+from kg.query.sparql import QueryError, result_rows, run_query, sparql
+from kg.query.sparql import sparql as run_sparql
 from kg.release import VERSION as __version__  # noqa: N811 - the version, in one place
-from kg.remote import push
 from kg.resources import (
     AssetNotFoundError,
     asset_dir,
@@ -34,12 +40,9 @@ from kg.resources import (
     query_files,
     shape_files,
 )
-from kg.results import dataframe, rows
-from kg.sparql import QueryError, result_rows, run_query
-from kg.sparql import sparql as run_sparql
-from kg.stats import graph_stats
-from kg.stores import StoreError, load_into_store, open_graph, read_store
 from kg.validation import Severity, ValidationReport, Violation, validate
+
+_install_moved_names()  # kg.stores and the other flat names of release 0.1 still import
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -89,6 +92,7 @@ __all__ = [
     "run_sparql",
     "serialize",
     "shape_files",
+    "sparql",
     "validate",
     "write_graph",
 ]

@@ -2,7 +2,7 @@
 
 This module is the one place they are written. The build reads :data:`VERSION` (hatch's
 ``[tool.hatch.version]``), ``kg --version`` and ``kg.__version__`` print it, and the dataset
-description (:mod:`kg.dataset`) carries both. ``CITATION.cff`` and ``CHANGELOG.md`` repeat
+description (:mod:`kg.publish.dataset`) carries both. ``CITATION.cff`` and ``CHANGELOG.md`` repeat
 them for people and tools that read those files; ``tests/test_release.py`` keeps them equal.
 
 >>> VERSION.count("."), len(DATA_RELEASED)

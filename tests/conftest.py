@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 import kg.resources
-from kg.stores import open_graph
+from kg.graph.stores import open_graph
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.endpoints import EndpointError, request
-from kg.sparql import result_rows
-from kg.stores import open_graph
+from kg.graph.endpoints import EndpointError, request
+from kg.graph.stores import open_graph
+from kg.query.sparql import result_rows
 
 #: Graph names the tests make (the rest of a Virtuoso database is its own system graphs).
 TEST_GRAPHS = ("urn:x:", "urn:x-kg-push:", "https://w3id.org/als-kg/")

@@ -66,7 +66,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.io import guess_format
+from kg.graph.io import guess_format
 from kg.validation import as_written
 from tests.shared_data import shared_path
 

@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 import kg
+from kg.analysis.stats import data_date
 from kg.cli import main
-from kg.parameters import ParameterError
-from kg.sparql import Row, result_rows, run_query
-from kg.stats import data_date
-from kg.stores import open_graph
+from kg.graph.stores import open_graph
+from kg.query.parameters import ParameterError
+from kg.query.sparql import Row, result_rows, run_query
 from tests.test_queries import _unordered
 
 TOFERSEN = str(kg.KGR["tofersen"])
@@ -330,7 +330,7 @@ def test_data_date_is_the_latest_review(curated: Graph) -> None:
 
 def test_report_shows_what_needs_checking(tmp_path: Path) -> None:
     """The report lists the needs-checking rows of its day; an overdue plan says "overdue"."""
-    from kg.report import build_report
+    from kg.publish.report import build_report
 
     graph = kg.load_curated()
     day = datetime.date(2026, 12, 5)

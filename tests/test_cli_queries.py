@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic
 
 import kg
 from kg.cli import main
-from kg.dataset import describe_dataset
+from kg.publish.dataset import describe_dataset
 
 
 def test_query_json_lists_alsummit_not_phase_2(runner: CliRunner) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from kg.conflicts import conflicting_claims
-from kg.io import load_curated
+from kg.analysis.conflicts import conflicting_claims
+from kg.graph.io import load_curated
 from kg.namespaces import KGR
 
 

@@ -6,10 +6,10 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
-from kg.evidence import events_of, evidence_chain, evidence_graph
-from kg.io import load_curated
+from kg.analysis.evidence import events_of, evidence_chain, evidence_graph
+from kg.graph.io import load_curated
 from kg.namespaces import KGR
-from kg.parameters import ParameterError
+from kg.query.parameters import ParameterError
 
 APPROVAL = str(KGR["event-tofersen-fda-accelerated-approval"])
 

@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 
 import kg
 from kg.errors import KgError
-from kg.export import serialize, write_graph
+from kg.graph.export import serialize, write_graph
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "query-fixture.ttl"
 
@@ -71,7 +71,7 @@ def test_oxigraph_writes_the_same_graph(
     """On an Oxigraph store, Oxigraph's own writer gives the graph rdflib's would give."""
     pytest.importorskip("pyoxigraph")
     pytest.importorskip("oxrdflib")
-    from kg.stores import open_graph
+    from kg.graph.stores import open_graph
 
     on_oxigraph = open_graph("oxigraph-memory")
     on_oxigraph += graph
@@ -91,10 +91,10 @@ def test_export_holds_the_dataset_description(store: str, fmt: str) -> None:
         pytest.importorskip("oxrdflib")
     from rdflib import DCAT, DCTERMS, RDF, VOID, URIRef
 
-    from kg.dataset import DATASET, describe_dataset
-    from kg.export import serialize
+    from kg.graph.export import serialize
+    from kg.graph.stores import read_store
+    from kg.publish.dataset import DATASET, describe_dataset
     from kg.release import DATA_RELEASED, VERSION
-    from kg.stores import read_store
 
     graph = read_store(store)
     text = serialize(graph, fmt, extra=describe_dataset(graph))

@@ -11,16 +11,16 @@ from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 import kg
-from kg.fastvalidate import (
+from kg.graph.io import load
+from kg.resources import ontology_files, shape_files
+from kg.validation import ValidationReport, Violation, load_shapes, validate
+from kg.validation.compiled import (
     UnsupportedShapeError,
     _focus_pattern,
     _run,
     compile_shapes,
     plan_shapes,
 )
-from kg.io import load
-from kg.resources import ontology_files, shape_files
-from kg.validation import ValidationReport, Violation, load_shapes, validate
 
 pyoxigraph = pytest.importorskip("pyoxigraph")
 

@@ -29,12 +29,12 @@ from rdflib import Graph
 
 from kg.cli import main
 from kg.errors import KgError
+from kg.graph.io import load_curated, read_graph
 from kg.importers import import_changes
 from kg.importers.limits import MAX_DEPTH
-from kg.io import load_curated, read_graph
-from kg.queries import default_registry
-from kg.server import make_server
-from kg.sparql import result_rows, run_query
+from kg.publish.server import make_server
+from kg.query.registry import default_registry
+from kg.query.sparql import result_rows, run_query
 from tests.hostile_cases import HOSTILE, real_records
 
 FUZZ = settings(
@@ -109,7 +109,7 @@ def test_hostile_record(case: Path, tmp_path: Path, capfd: pytest.CaptureFixture
 
 
 #: rdflib logs a traceback (logger.warning with exc_info) for an ill-typed literal before kg
-#: sees the graph: the validation issue's to fix in kg.io; strict, so a fix shows here.
+#: sees the graph: the validation issue's to fix in kg.graph.io; strict, so a fix shows here.
 LOGGED_TRACEBACK = {"integer-not-a-number.ttl", "date-month-13.ttl"}
 
 

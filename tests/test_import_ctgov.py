@@ -28,6 +28,7 @@ from rdflib.compare import isomorphic
 from kg import validate
 from kg.cli import main
 from kg.errors import InputError
+from kg.graph.io import load
 from kg.importers import (
     BatchImportError,
     import_changes,
@@ -35,7 +36,6 @@ from kg.importers import (
     study_to_graph,
     xml_study_to_graph,
 )
-from kg.io import load
 from kg.namespaces import KGO, KGR, PROV
 from kg.resources import ontology_files
 from tests.shared_data import shared_path

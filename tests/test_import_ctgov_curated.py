@@ -25,8 +25,8 @@ import kg
 from kg.cli import main
 from kg.importers import import_changes, import_summary
 from kg.namespaces import KGO, KGR, PROV
-from kg.queries import default_registry
-from kg.sparql import result_rows, run_query
+from kg.query.registry import default_registry
+from kg.query.sparql import result_rows, run_query
 from tests.shared_data import needs, shared_path
 
 ALS = shared_path("data", "ctgov-als")

@@ -20,7 +20,7 @@ from rdflib.compare import isomorphic
 import kg
 from kg.importers import import_changes, import_summary
 from kg.namespaces import KGO, KGR
-from kg.sparql import result_rows, run_query
+from kg.query.sparql import result_rows, run_query
 from tests.shared_data import needs, shared_path
 from tests.test_import_ctgov_curated import union
 

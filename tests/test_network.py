@@ -8,9 +8,9 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
-from kg.io import load_curated
+from kg.graph.io import load_curated
+from kg.graph.network import entity_nodes, to_networkx, write_graphml
 from kg.namespaces import KGO, KGR
-from kg.network import entity_nodes, to_networkx, write_graphml
 
 
 @pytest.fixture(scope="module")

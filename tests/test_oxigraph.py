@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 
-from kg.oxigraph import TermConverter, graph_name, oxigraph_store, to_rdflib
-from kg.stores import open_graph
+from kg.graph.oxigraph import TermConverter, graph_name, oxigraph_store, to_rdflib
+from kg.graph.stores import open_graph
 
 ox = pytest.importorskip("pyoxigraph")
 pytest.importorskip("oxrdflib")

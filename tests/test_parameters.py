@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from kg.parameters import AmbiguousParameterError, ParameterError, resolve
+from kg.query.parameters import AmbiguousParameterError, ParameterError, resolve
 
 DATA = """
 @prefix kgo: <https://w3id.org/als-kg/ontology#> .

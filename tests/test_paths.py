@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from kg.io import load_curated
+from kg.analysis.paths import NoPathError, shortest_path
+from kg.graph.io import load_curated
 from kg.namespaces import KGR
-from kg.parameters import ParameterError
-from kg.paths import NoPathError, shortest_path
+from kg.query.parameters import ParameterError
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from kg.io import load_curated
+from kg.graph.io import load_curated
 from kg.namespaces import KGR
-from kg.pictures import evidence_svg, timeline_svg
+from kg.publish.pictures import evidence_svg, timeline_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 Draw = Callable[[Graph, URIRef, Path], Path | None]
@@ -98,7 +98,7 @@ def test_same_picture_same_bytes(curated: Graph, tmp_path: Path) -> None:
 
 def test_sources_as_page_numbers(curated: Graph, tmp_path: Path) -> None:
     """Given the page's numbers, sources are numbers in their evidence's box, not boxes."""
-    from kg.evidence import evidence_graph
+    from kg.analysis.evidence import evidence_graph
 
     chain = evidence_graph(curated, KGR["tofersen"])
     sources = sorted(n for n, d in chain.nodes(data=True) if d.get("kind") == "Source")

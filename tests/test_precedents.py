@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from kg.io import load_curated
+from kg.analysis.precedents import precedent_network, precedent_rows
+from kg.graph.io import load_curated
 from kg.namespaces import KGR
-from kg.precedents import precedent_network, precedent_rows
 
 BLA = str(KGR["event-lenzumestrocel-fda-bla"])
 APPROVAL = str(KGR["event-tofersen-fda-accelerated-approval"])

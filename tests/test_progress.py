@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.stores import load_into_store
+from kg.graph.stores import load_into_store
 from kg.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent

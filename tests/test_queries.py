@@ -11,10 +11,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, Namespace
 
 import kg
-from kg.parameters import AmbiguousParameterError, ParameterError, bind_parameters
-from kg.queries import QueryRegistry, StoredQuery, default_registry, parse_query_text
-from kg.sparql import Row, result_rows, run_query
-from kg.stores import open_graph
+from kg.graph.stores import open_graph
+from kg.query.parameters import AmbiguousParameterError, ParameterError, bind_parameters
+from kg.query.registry import QueryRegistry, StoredQuery, default_registry, parse_query_text
+from kg.query.sparql import Row, result_rows, run_query
 
 REGISTRY = default_registry()
 NAMES = sorted(REGISTRY)
@@ -178,7 +178,7 @@ def test_string_parameters_bind_as_literals(value: str) -> None:
     graph = Graph()
     graph.add((URIRef("urn:other"), URIRef("urn:p"), Literal("x")))
     graph.add((URIRef("urn:s"), URIRef("urn:p"), Literal(value)))
-    rows = result_rows(kg.sparql.sparql(graph, bind_parameters(query, graph, {"name": value})))
+    rows = result_rows(kg.sparql(graph, bind_parameters(query, graph, {"name": value})))
     assert rows == [{"s": "urn:s"}]
 
 

@@ -20,15 +20,15 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-import kg.auth
-import kg.remote
-import kg.stores
+import kg.graph.auth
+import kg.graph.remote
+import kg.graph.stores
 from kg.cli import main
-from kg.endpoints import Endpoint, EndpointError
-from kg.queries import default_registry
-from kg.remote import DEFAULT_GRAPH, push
-from kg.sparql import result_rows, run_query
-from kg.stores import open_graph, read_store
+from kg.graph.endpoints import Endpoint, EndpointError
+from kg.graph.remote import DEFAULT_GRAPH, push
+from kg.graph.stores import open_graph, read_store
+from kg.query.registry import default_registry
+from kg.query.sparql import result_rows, run_query
 from tests.sparql_servers import OxigraphServer, SparqlServer, VirtuosoServer, free_port
 from tests.test_stores import cases, comparable, example_parameters
 
@@ -140,14 +140,14 @@ def test_server_killed_midway_leaves_previous_graph(
     push(curated, server.endpoint)
     before = server.count(DEFAULT_GRAPH)
     uploading = threading.Event()
-    original = kg.remote.endpoints.request
+    original = kg.graph.remote.endpoints.request
 
     def watched(url: str, **kwargs: Any) -> tuple[str, bytes]:
         if kwargs.get("method") == "PUT":
             uploading.set()
         return original(url, **kwargs)
 
-    monkeypatch.setattr(kg.remote.endpoints, "request", watched)
+    monkeypatch.setattr(kg.graph.remote.endpoints, "request", watched)
     failures: list[BaseException] = []
 
     def push_big() -> None:
@@ -164,7 +164,7 @@ def test_server_killed_midway_leaves_previous_graph(
     worker.join(120)
     assert len(failures) == 1 and isinstance(failures[0], EndpointError), failures
     assert server.url in str(failures[0])
-    monkeypatch.setattr(kg.remote.endpoints, "request", original)
+    monkeypatch.setattr(kg.graph.remote.endpoints, "request", original)
     server.start()  # the same folder: what the server had committed before it died
     assert server.count(DEFAULT_GRAPH) == before
     assert server.graphs() == {DEFAULT_GRAPH}  # nor a temporary graph half-filled
@@ -186,7 +186,7 @@ def test_load_into_sparql_store(server: SparqlServer, tmp_path: Path) -> None:
     descriptor = (
         "sparql:" + Endpoint.parse(server.endpoint).reading("urn:x:loaded").descriptor()[7:]
     )
-    graph = kg.stores.load_into_store(descriptor, extra, curated=False)
+    graph = kg.graph.stores.load_into_store(descriptor, extra, curated=False)
     assert len(graph) == 1
     assert server.graphs() == {"urn:x:loaded"}
 
@@ -344,14 +344,15 @@ def test_bad_netrc_names_the_line_not_the_secret(
     netrc = tmp_path / "netrc"
     netrc.write_text("machine h login ann password p4ss-word\nbogus-Zz9secret\n")
     monkeypatch.setenv("NETRC", str(netrc))
-    with pytest.raises(kg.auth.AuthError, match=r"netrc, line \d+: not a valid netrc file") as bad:
+    not_netrc = r"netrc, line \d+: not a valid netrc file"
+    with pytest.raises(kg.graph.auth.AuthError, match=not_netrc) as bad:
         push(small_graph("a"), "http://127.0.0.1:9", timeout=2)
     assert "Zz9secret" not in str(bad.value) and "p4ss-word" not in str(bad.value)
 
 
 def test_half_set_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KG_SPARQL_USER", "ann")
-    with pytest.raises(kg.auth.AuthError, match="KG_SPARQL_PASSWORD is not set"):
+    with pytest.raises(kg.graph.auth.AuthError, match="KG_SPARQL_PASSWORD is not set"):
         push(small_graph("a"), "http://127.0.0.1:9", timeout=2)
 
 

@@ -12,9 +12,9 @@ from rdflib import Graph
 
 from kg.cli import main
 from kg.errors import KgError
-from kg.io import load_curated
-from kg.report import MARKER_FILE, authorisations, build_report, glossary, therapy_slug
-from kg.sparql import result_rows, run_query
+from kg.graph.io import load_curated
+from kg.publish.report import MARKER_FILE, authorisations, build_report, glossary, therapy_slug
+from kg.query.sparql import result_rows, run_query
 
 # Abbreviations the issue names: each must have an expansion in the graph's glossary.
 NAMED = ("ALSFRS-R", "CAFS", "SVC", "NfL", "MFDS", "RMAT", "BLA", "NDA", "CHMP", "FDA", "ALS")
@@ -167,7 +167,7 @@ def test_doi_pmid_and_copy_read_are_shown_apart(curated: Graph, tmp_path: Path) 
     """A source's DOI and PubMed id are links; the copy read is apart from the address."""
     from rdflib import Literal, URIRef
 
-    from kg.io import load
+    from kg.graph.io import load
     from kg.namespaces import KGO, KGR
     from kg.resources import asset_dir, ontology_files
 
@@ -292,7 +292,7 @@ def test_same_graph_same_bytes(curated: Graph, site: Path, tmp_path: Path) -> No
 
 
 def _tofersen_only() -> Graph:
-    from kg.io import load
+    from kg.graph.io import load
     from kg.resources import asset_dir, ontology_files
 
     return load(*ontology_files(), asset_dir("data") / "tofersen.ttl")
@@ -302,7 +302,7 @@ DATA = ("tofersen.ttl", "riluzole.ttl")
 
 
 def test_rebuild_replaces_a_report_it_wrote(tmp_path: Path) -> None:
-    from kg.io import load
+    from kg.graph.io import load
     from kg.resources import asset_dir, ontology_files
 
     out = tmp_path / "site"

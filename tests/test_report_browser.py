@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from kg.io import load_curated
-from kg.report import build_report
+from kg.graph.io import load_curated
+from kg.publish.report import build_report
 from tests.test_browser import browser, missing
 
 __all__ = ["browser"]  # the selenium fixture of the kg serve test, shared

@@ -14,7 +14,7 @@ from rdflib import Graph
 
 import kg
 from kg.cli import main
-from kg.queries import default_registry
+from kg.query.registry import default_registry
 
 REGISTRY = default_registry()
 _CONCAT = re.compile(r'GROUP_CONCAT\([^;]*;\s*separator\s*=\s*"([^"]*)"\)\s*AS\s*\?(\w+)\)')
@@ -109,10 +109,10 @@ def test_rows_take_sparql_text_and_refuse_parameters_with_it() -> None:
         kg.rows(text, trial="ALSummit")
 
 
-def test_kg_sparql_is_callable_and_still_a_module() -> None:
-    import kg.sparql as module
+def test_kg_sparql_is_the_function() -> None:
+    import kg.query.sparql as module
 
-    assert module is sys.modules["kg.sparql"]
+    assert kg.sparql is kg.run_sparql is module.sparql
     assert kg.sparql(kg.load_curated(), "ASK { ?s ?p ?o }").askAnswer is True
 
 
@@ -145,9 +145,9 @@ def test_every_query_gives_the_same_csv_on_both_stores(
     both_stores: dict[str, Graph], name: str
 ) -> None:
     """Typed CSV of each stored query (with all its example parameters) is the same bytes."""
-    from kg.formats import format_rows
-    from kg.results import flat_rows, typed_table
-    from kg.sparql import run_query
+    from kg.query.formats import format_rows
+    from kg.query.results import flat_rows, typed_table
+    from kg.query.sparql import run_query
 
     query = REGISTRY[name]
     params = {p.name: p.example for p in query.params if p.example is not None}

@@ -16,9 +16,9 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from kg.queries import default_registry
-from kg.server import SparqlServer, make_server, query_catalogue
-from kg.stores import read_store
+from kg.graph.stores import read_store
+from kg.publish.server import SparqlServer, make_server, query_catalogue
+from kg.query.registry import default_registry
 from tests.serving import kg_serve
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cartesian product
@@ -410,8 +410,8 @@ def test_oxigraph_path_refuses_updates_and_explains_errors(fast: SparqlServer) -
 
 def test_concurrent_requests_are_all_answered_correctly(fast: SparqlServer) -> None:
     """16 clients at once, each running every stored query: each answer is the in-process one."""
-    from kg.parameters import bind_parameters
-    from kg.sparql import result_rows, sparql
+    from kg.query.parameters import bind_parameters
+    from kg.query.sparql import result_rows, sparql
 
     texts = {
         name: bind_parameters(

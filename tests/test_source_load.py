@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from kg.io import load_curated
+from kg.analysis.source_load import SOURCE_COLUMNS, source_load
+from kg.graph.io import load_curated
 from kg.namespaces import KGR
-from kg.source_load import SOURCE_COLUMNS, source_load
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,8 @@
 
 The acceptance figures are computed from the curated graph and printed (run with ``-s`` to see
 them): papers with a DOI or PMID, registry records at ClinicalTrials.gov, and sources whose
-address is a mirror or aggregator (:data:`kg.source_hosts.COPY_HOSTS` or ``kgo:addressIsCopy``).
+address is a mirror or aggregator (:data:`kg.analysis.source_hosts.COPY_HOSTS` or
+``kgo:addressIsCopy``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 import kg
+from kg.analysis.source_hosts import COPY_HOSTS, copy_host, source_figures
 from kg.namespaces import KGO, KGR
-from kg.source_hosts import COPY_HOSTS, copy_host, source_figures
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef, Variable
 
-from kg.sparql import QueryError, result_rows, sparql
+from kg.query.sparql import QueryError, result_rows, sparql
 
 EX = Namespace("https://example.org/")
 DATA = """
@@ -83,7 +83,7 @@ def curated_on_both() -> dict[str, Graph]:
 
 
 def _stored_queries() -> list[str]:
-    from kg.queries import default_registry
+    from kg.query.registry import default_registry
 
     return sorted(default_registry())
 
@@ -98,7 +98,7 @@ def test_rows_read_as_text_match_rows_read_as_terms(
     import datetime
 
     import kg
-    from kg.sparql import OxigraphRows
+    from kg.query.sparql import OxigraphRows
 
     registry = kg.default_registry()
     params = {p.name: str(p.example) for p in registry[name].params if p.example is not None}

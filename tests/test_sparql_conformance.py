@@ -2,7 +2,7 @@
 
 Each of the 459 cases (chosen and judged as :mod:`tests.sparql_suite` says) loads its data
 into an in-memory Oxigraph store through kg and runs its query with :func:`kg.run_sparql`,
-in forked processes under a time limit (:func:`kg.timelimit.call_with_time_limit`; see
+in forked processes under a time limit (:func:`kg.query.timelimit.call_with_time_limit`; see
 :func:`verdicts`), so a runaway query costs :data:`CASE_SECONDS` at most. At least
 :data:`MINIMUM_PASSES` must pass (issue 17). The cases known to fail are listed, one a line
 with the reason, in ``tests/fixtures/sparql-known-failures.txt``; a case not listed that
@@ -29,7 +29,7 @@ from rdflib import XSD, Graph, Literal, Variable
 from rdflib.query import Result
 
 import kg
-from kg.timelimit import call_with_time_limit
+from kg.query.timelimit import call_with_time_limit
 from kg.validation import as_written
 from tests.shared_data import needs
 from tests.sparql_suite import (

@@ -15,10 +15,11 @@ import pytest
 from rdflib import Graph
 
 from kg.errors import InputError
-from kg.io import load_curated
-from kg.queries import StoredQuery, default_registry
-from kg.sparql import Row, result_rows, run_query
-from kg.stores import StoreError, load_into_store, open_graph, read_store, triple_count
+from kg.graph.io import load_curated
+from kg.graph.oxigraph import triple_count
+from kg.graph.stores import StoreError, load_into_store, open_graph, read_store
+from kg.query.registry import StoredQuery, default_registry
+from kg.query.sparql import Row, result_rows, run_query
 from kg.validation import validate
 
 QUERIES = default_registry()
@@ -117,7 +118,7 @@ def test_persistent_store_survives_reopening(tmp_path: Path) -> None:
     pytest.importorskip("oxrdflib")
     descriptor = f"oxigraph:{tmp_path / 'store'}"
     script = (
-        "import sys; from kg.stores import load_into_store; "
+        "import sys; from kg.graph.stores import load_into_store; "
         "print(len(load_into_store(sys.argv[1])))"
     )
     loaded = subprocess.run(
@@ -129,7 +130,7 @@ def test_persistent_store_survives_reopening(tmp_path: Path) -> None:
 def load_in_subprocess(descriptor: str, *files: Path) -> None:
     """Run load_into_store in a new process, so that this one holds no lock on the store."""
     script = (
-        "import sys; from kg.stores import load_into_store; "
+        "import sys; from kg.graph.stores import load_into_store; "
         "load_into_store(sys.argv[1], *sys.argv[2:], curated=False)"
     )
     subprocess.run([sys.executable, "-c", script, descriptor, *map(str, files)], check=True)
@@ -202,11 +203,11 @@ def test_store_open_for_writing_is_in_use(tmp_path: Path) -> None:
     path = tmp_path / "store"
     load_into_store(f"oxigraph:{path}", curated=False)
     open_graph(f"oxigraph:{path}")  # this process now holds it open for writing
-    script = f"from kg.stores import open_graph; open_graph('oxigraph:{path}')"
+    script = f"from kg.graph.stores import open_graph; open_graph('oxigraph:{path}')"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode != 0
     assert f"{path}: the Oxigraph store is in use" in out.stderr
-    reader = f"from kg.stores import read_store; print(len(read_store('oxigraph:{path}')))"
+    reader = f"from kg.graph.stores import read_store; print(len(read_store('oxigraph:{path}')))"
     read = subprocess.run([sys.executable, "-c", reader], capture_output=True, text=True)
     assert read.returncode == 0 and read.stdout.strip() == "0"  # readers need no lock
 
@@ -278,7 +279,8 @@ def test_two_writers_one_is_in_use(tmp_path: Path) -> None:
 
 READER = """
 import sys
-from kg.stores import read_store, triple_count
+from kg.graph.stores import read_store
+from kg.graph.oxigraph import triple_count
 graph = read_store(sys.argv[1])
 print(triple_count(graph), flush=True)
 sys.stdin.readline()
@@ -306,7 +308,7 @@ def test_reader_during_a_load_sees_the_old_or_the_new_graph(tmp_path: Path) -> N
         [
             sys.executable,
             "-c",
-            "import sys; from kg.stores import load_into_store; "
+            "import sys; from kg.graph.stores import load_into_store; "
             "load_into_store(sys.argv[1], sys.argv[2], curated=False, progress=False)",
             descriptor,
             str(new),
@@ -315,7 +317,8 @@ def test_reader_during_a_load_sees_the_old_or_the_new_graph(tmp_path: Path) -> N
     wait_for_lock(path, load)
     seen = set()
     while not seen or load.poll() is None:  # readers that open while the load runs
-        script = "import sys; from kg.stores import read_store, triple_count; "
+        script = "import sys; from kg.graph.stores import read_store; "
+        script += "from kg.graph.oxigraph import triple_count; "
         script += "print(triple_count(read_store(sys.argv[1])))"
         out = subprocess.run(
             [sys.executable, "-c", script, descriptor], capture_output=True, text=True
@@ -362,9 +365,9 @@ def test_cli_load_then_read_with_store(tmp_path: Path, runner: Any) -> None:
 def test_ntriples_load_in_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """N-Triples files go into a persistent store in slices of lines; every triple arrives."""
     pytest.importorskip("oxrdflib")
-    import kg.stores
+    import kg.graph.stores
 
-    monkeypatch.setattr(kg.stores, "_BULK_LINES", 2)
+    monkeypatch.setattr(kg.graph.stores, "_BULK_LINES", 2)
     data = tmp_path / "five.nt"
     data.write_text("".join(f'<urn:s{i}> <urn:p> "{i}" .\n' for i in range(5)))
     graph = load_into_store(f"oxigraph:{tmp_path / 'store'}", data, curated=False, progress=False)

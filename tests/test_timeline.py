@@ -7,9 +7,9 @@ import datetime
 import pytest
 from rdflib import Graph
 
-from kg.io import load_curated
+from kg.analysis.timeline import timeline
+from kg.graph.io import load_curated
 from kg.namespaces import KGR
-from kg.timeline import timeline
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from kg.io import load_curated
+from kg.analysis.unsourced import unsourced
+from kg.graph.io import load_curated
 from kg.namespaces import KGR
-from kg.unsourced import unsourced
 
 TTL = """@prefix kgo: <https://w3id.org/als-kg/ontology#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .

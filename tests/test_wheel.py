@@ -54,7 +54,14 @@ def test_wheel_carries_the_assets(dist: Path) -> None:
     (wheel,) = dist.glob("als_kg-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "kg/py.typed" in names
-    assert "kg/cli.py" in names
+    package = Path(__file__).resolve().parent.parent / "kg"
+    ours = {
+        path.relative_to(package.parent).as_posix()
+        for path in package.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert "kg/publish/web/app.js" in ours and "kg/cli/__init__.py" in ours
+    assert not ours - set(names), "modules and page assets missing from the wheel"
     for kind in ASSETS:
         assert any(n.startswith(f"kg/_assets/{kind}/") and n.endswith(".ttl") for n in names), kind
     assert not any(n.startswith(("tests/", "ontology/", "shapes/", "data/")) for n in names)

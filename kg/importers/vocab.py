@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from rdflib import RDF, SH, SKOS, Literal, URIRef
 
-from kg.io import load
+from kg.graph.io import load
 from kg.resources import ontology_files, shape_files
 
 __all__ = [
