@@ -67,7 +67,7 @@ def test_report_gives_ratios_to_raw_pyoxigraph_and_to_rdflib() -> None:
     lines = report(results, {"cores": "2"}, limit=60.0).splitlines()
     header = lines[lines.index("## 1M triples (1,000,000 generated)") + 2]
     assert header.endswith(
-        "| Oxigraph store x pyox | rdflib x pyox | Oxigraph store x rdflib | pyox x rdflib |"
+        "| default x pyox | rdflib x pyox | default x rdflib | pyox x rdflib |"
     )
     query = next(line for line in lines if line.startswith("| query `trial-results`"))
     assert query.endswith("| 2.0x | 20.0x | 0.10x | 0.05x |")
