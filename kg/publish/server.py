@@ -72,12 +72,12 @@ from rdflib.query import Result
 
 from kg.errors import KgError
 from kg.graph.endpoints import EndpointError
-from kg.graph.oxigraph import TermConverter, graph_name, oxigraph_store
+from kg.graph.oxigraph import graph_name, oxigraph_store
 from kg.namespaces import KGR, bind_prefixes
 from kg.publish.dataset import DATASET, describe_dataset
 from kg.query.catalogue import queries_graph
 from kg.query.registry import QueryRegistry, StoredQuery, UnknownQueryError, default_registry
-from kg.query.sparql import run_query, sparql
+from kg.query.sparql import graph_result, run_query, sparql
 from kg.query.timelimit import TimeLimitError, call_with_time_limit
 
 __all__ = [
@@ -743,7 +743,7 @@ def _answer_oxigraph(server: SparqlServer, text: str, accept: list[tuple[str, fl
             default_graph=None if graph.default_union else graph_name(graph),
         )
         if isinstance(answer, pyoxigraph.QueryTriples):
-            return _serialize(_as_graph(answer), accept)
+            return _serialize(graph_result(answer), accept)
         media = negotiate(accept, tuple(_RESULT_FORMATS))
         if media is None:
             return _not_acceptable(accept, tuple(_RESULT_FORMATS))
@@ -766,18 +766,6 @@ def _first_line(error: BaseException) -> str:
     """
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def _as_graph(triples: Any) -> Result:
-    """Turn a CONSTRUCT or DESCRIBE answer from pyoxigraph into rdflib's result."""
-    convert = TermConverter()
-    result = Result("CONSTRUCT")
-    result.graph = Graph()
-    for triple in triples:
-        result.graph.add(
-            (convert(triple.subject), convert(triple.predicate), convert(triple.object))
-        )
-    return result
 
 
 def _answer_stored(

@@ -2,18 +2,8 @@
 
 The table format shows terms as the graph writes them; programs get values they can compute
 with. :func:`typed_table` turns a SELECT (or ASK) result into columns and rows of Python
-values:
-
-=================================================  ==========================================
-term                                               value
-=================================================  ==========================================
-``xsd:integer`` (and its kin)                      ``int``
-``xsd:decimal``, ``xsd:double``, ``xsd:float``     ``float`` (``33.0`` and ``33`` alike)
-``xsd:boolean``                                    ``bool``
-``xsd:date``, ``xsd:gYearMonth``, ``xsd:gYear``    ISO text of the first day (``2024-12-01``)
-a list column (``lists`` in a query's header)      ``list[str]``, sorted
-an IRI or any other literal                        its text
-=================================================  ==========================================
+values: each term as :func:`kg.query.values.typed_value` reads it (numbers, booleans, ISO
+dates, text), and a list column (``lists`` in a query's header) as a sorted ``list[str]``.
 
 A date column in which any value is less precise than a day (``xsd:gYearMonth``,
 ``xsd:gYear``) gets a companion column ``<name>Precision`` (``day``, ``month`` or ``year``)

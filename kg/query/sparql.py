@@ -25,6 +25,7 @@ __all__ = [
     "QueryError",
     "Row",
     "break_ties",
+    "graph_result",
     "result_rows",
     "run_query",
     "sort_lists",
@@ -119,10 +120,24 @@ def _on_oxigraph(graph: Graph, store: Any, text: str) -> Result:
     if isinstance(answer, pyoxigraph.QuerySolutions):
         variables = [Variable(variable.value) for variable in answer.variables]
         return OxigraphRows(variables, list(answer))
+    return graph_result(answer)
+
+
+def graph_result(triples: Any) -> Result:
+    """Turn pyoxigraph's triples (a CONSTRUCT or DESCRIBE answer) into rdflib's result.
+
+    >>> import pyoxigraph
+    >>> store = pyoxigraph.Store()
+    >>> store.add(pyoxigraph.Quad(pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:p"),
+    ...                           pyoxigraph.Literal("x")))
+    >>> result = graph_result(store.query("CONSTRUCT WHERE { ?s ?p ?o }"))
+    >>> result.type, len(result.graph)
+    ('CONSTRUCT', 1)
+    """
     convert = TermConverter()
     result = Result("CONSTRUCT")
     result.graph = Graph()
-    for triple in answer:
+    for triple in triples:
         result.graph.add(
             (convert(triple.subject), convert(triple.predicate), convert(triple.object))
         )
