@@ -27,6 +27,7 @@ __all__ = [
     "guess_format",
     "load",
     "load_curated",
+    "oxigraph_read_error",
     "read_graph",
     "source_list",
 ]
@@ -261,14 +262,36 @@ def _bulk_load(path: Path, graph: Graph) -> None:
             path=str(path), format=ox_format, base_iri=base, to_graph=graph_name(graph)
         )
     except (SyntaxError, OSError, ValueError) as error:
-        read_graph(path, format=rdf_format)  # raises InputError naming the file and line
-        format_name = _FORMAT_NAMES.get(rdf_format, rdf_format)
-        detail = getattr(error, "msg", None) or str(error)
-        detail = re.sub(r"^Parser error at line \d+ column \d+: ", "", detail)
-        line = getattr(error, "lineno", None)
-        raise InputError(path, f"{format_name} syntax error: {detail}", line=line) from error
+        raise oxigraph_read_error(path, rdf_format, error) from error
     if rdf_format == "turtle":
         _bind_missing(graph, _declared_prefixes(path.read_bytes()))
+
+
+def oxigraph_read_error(path: Path, rdf_format: str, error: Exception) -> InputError:
+    """Say why Oxigraph could not read a file, as :func:`read_graph` would have said it.
+
+    rdflib reads the file again for its message, which names the file and line (it raises
+    that :class:`InputError` itself); where rdflib reads it after all, the error returned
+    gives Oxigraph's own message, with its line.
+
+    >>> import tempfile
+    >>> bad = Path(tempfile.mkdtemp()) / "bad.ttl"
+    >>> _ = bad.write_text("<urn:x:a> <urn:x:b> .")
+    >>> oxigraph_read_error(bad, "turtle", SyntaxError("expected an object"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: .../bad.ttl, line 1: Turtle syntax error: ...
+    >>> good = bad.with_name("good.ttl")
+    >>> _ = good.write_text("<urn:x:a> <urn:x:b> 1 .")
+    >>> str(oxigraph_read_error(good, "turtle", SyntaxError("odd")))  # doctest: +ELLIPSIS
+    '.../good.ttl: Turtle syntax error: odd'
+    """
+    read_graph(path, format=rdf_format)  # raises InputError naming the file and line
+    format_name = _FORMAT_NAMES.get(rdf_format, rdf_format)
+    detail = getattr(error, "msg", None) or str(error)
+    detail = re.sub(r"^Parser error at line \d+ column \d+: ", "", detail)
+    line = getattr(error, "lineno", None)
+    return InputError(path, f"{format_name} syntax error: {detail}", line=line)
 
 
 def _declared_prefixes(content: bytes) -> list[tuple[str, str]]:

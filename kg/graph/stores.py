@@ -37,6 +37,7 @@ from kg.graph.io import (
     guess_format,
     load,
     load_curated,
+    oxigraph_read_error,
     read_graph,
 )
 from kg.graph.oxigraph import new_oxigraph_graph, oxigraph_store
@@ -402,5 +403,4 @@ def _feed_file(ox: Any, path: Path, rdf_format: str, *, into: Any | None, sliced
         else:
             into.bulk_load(path=str(path), format=ox_format, base_iri=base)
     except (SyntaxError, OSError, ValueError) as error:
-        read_graph(path, format=rdf_format)  # raises InputError naming the file and line
-        raise InputError(path, f"Oxigraph cannot read it: {error}") from error
+        raise oxigraph_read_error(path, rdf_format, error) from error
