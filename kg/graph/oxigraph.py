@@ -10,6 +10,7 @@ what they hand back.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from rdflib import XSD, BNode, Graph, Literal, URIRef
@@ -21,6 +22,7 @@ __all__ = [
     "graph_name",
     "new_oxigraph_graph",
     "oxigraph_store",
+    "query_store",
     "to_rdflib",
     "triple_count",
 ]
@@ -123,10 +125,7 @@ def _store_class(base: type) -> type:
         def __len__(self, context: Graph | None = None) -> int:
             if context is None:
                 return int(super().__len__(context))
-            rows = self._inner.query(
-                "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph_name(context)
-            )
-            return int(next(iter(rows))[0].value)
+            return _count(self._inner, graph_name(context))
 
     _STORE_CLASS.append(KgOxigraphStore)
     return KgOxigraphStore
@@ -296,7 +295,36 @@ def triple_count(graph: Graph) -> int:
     inner = oxigraph_store(graph)
     if inner is None:
         return len(graph)
-    rows = inner.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph_name(graph)
-    )
+    return _count(inner, graph_name(graph))
+
+
+def _count(store: Any, name: Any) -> int:
+    """Count the triples of one graph of a pyoxigraph store, streaming."""
+    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=name)
     return int(next(iter(rows))[0].value)
+
+
+def query_store(store: Any, graph: Graph, text: str, *, prefixes: Mapping[str, str]) -> Any:
+    """Run SPARQL on the pyoxigraph store under ``graph``, over that graph's triples.
+
+    The query sees the graph's own triples, or every graph's for a graph that stands for
+    their union (``default_union``), as rdflib would evaluate it on that graph.
+
+    :param store: the pyoxigraph store under ``graph`` (:func:`oxigraph_store`)
+    :param graph: the rdflib graph the query is about
+    :param text: the SPARQL text
+    :param prefixes: prefixes the text may use without declaring them
+    :returns: pyoxigraph's answer (solutions, a boolean or triples)
+
+    >>> from kg.graph.io import load_curated
+    >>> graph = load_curated()
+    >>> bool(query_store(oxigraph_store(graph), graph, "ASK { ?s a kgo:Therapy }",
+    ...                  prefixes={"kgo": "https://w3id.org/als-kg/ontology#"}))
+    True
+    """
+    return store.query(
+        text,
+        prefixes=prefixes,
+        use_default_graph_as_union=graph.default_union,
+        default_graph=None if graph.default_union else graph_name(graph),
+    )

@@ -72,7 +72,7 @@ from rdflib.query import Result
 
 from kg.errors import KgError
 from kg.graph.endpoints import EndpointError
-from kg.graph.oxigraph import graph_name, oxigraph_store
+from kg.graph.oxigraph import oxigraph_store, query_store
 from kg.namespaces import KGR, bind_prefixes
 from kg.publish.dataset import DATASET, describe_dataset
 from kg.query.catalogue import queries_graph
@@ -736,12 +736,7 @@ def _answer_oxigraph(server: SparqlServer, text: str, accept: list[tuple[str, fl
 
     graph, store = server.graph, server.oxigraph
     try:
-        answer = store.query(
-            text,
-            prefixes=server.prefixes,
-            use_default_graph_as_union=graph.default_union,
-            default_graph=None if graph.default_union else graph_name(graph),
-        )
+        answer = query_store(store, graph, text, prefixes=server.prefixes)
         if isinstance(answer, pyoxigraph.QueryTriples):
             return _serialize(graph_result(answer), accept)
         media = negotiate(accept, tuple(_RESULT_FORMATS))

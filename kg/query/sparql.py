@@ -16,7 +16,7 @@ from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node
 
 from kg.errors import KgError
-from kg.graph.oxigraph import TermConverter, graph_name, oxigraph_store
+from kg.graph.oxigraph import TermConverter, oxigraph_store, query_store
 from kg.query.parameters import bind_parameters
 from kg.query.registry import QueryRegistry, StoredQuery, default_registry
 from kg.query.values import typed_value
@@ -107,12 +107,8 @@ def _on_oxigraph(graph: Graph, store: Any, text: str) -> Result:
     """Run a query on the pyoxigraph store under ``graph``; keep a SELECT's rows as they are."""
     import pyoxigraph
 
-    answer = store.query(
-        text,
-        prefixes={prefix: str(namespace) for prefix, namespace in graph.namespaces()},
-        use_default_graph_as_union=graph.default_union,
-        default_graph=None if graph.default_union else graph_name(graph),
-    )
+    prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces()}
+    answer = query_store(store, graph, text, prefixes=prefixes)
     if isinstance(answer, pyoxigraph.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)
