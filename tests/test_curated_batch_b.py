@@ -247,7 +247,7 @@ def test_tofersen_fda_accelerated_and_eu_exceptional(graph: Graph) -> None:
     eu = KGR["event-tofersen-ema-exceptional"]
     assert (eu, KGO.eventKind, KGO.ExceptionalCircumstancesApproval) in graph
     assert (eu, KGO.jurisdiction, KGR["place-EU"]) in graph
-    assert (eu, PROV_DERIVED, KGR["src-marketscreener-biogen-ec-qalsody"]) in graph
+    assert (eu, PROV_DERIVED, KGR["src-zacks-biogen-eu-qalsody"]) in graph
 
     chmp = KGR["event-tofersen-chmp-positive-opinion"]
     assert (chmp, KGO.eventKind, KGO.PositiveOpinion) in graph

@@ -274,7 +274,6 @@ def test_copies_left_as_addresses_say_so(graph: Graph) -> None:
     left = [
         "src-pr-2025-09-22",
         "src-pr-2025-05-29",
-        "src-marketscreener-biogen-ec-qalsody",
         "src-advfn-2023-12-paradigm-topline",
         "src-checkorphan-pridopidine-als",
         "src-eisai-launch-2024-11",
