@@ -11,11 +11,12 @@ from __future__ import annotations
 import copy
 import gzip
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests.shared_data import shared_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HOSTILE = FIXTURES / "hostile"
@@ -27,19 +28,9 @@ TURTLE = Path(__file__).resolve().parent.parent / "data" / "astrorx.ttl"
 Record = dict[str, Any]
 
 
-def shared_dir() -> Path | None:
-    """The project's shared/ folder: beside the checkout (as on CI), else ``$KG_SHARED_DIR``."""
-    root = Path(__file__).resolve().parent.parent
-    for candidate in (root.parent / "shared", Path(os.environ.get("KG_SHARED_DIR") or root)):
-        if (candidate / "data" / "ctgov").is_dir():
-            return candidate
-    return None
-
-
 def real_records(suffix: str) -> list[Path]:
     """Every real registry record in shared/ with that suffix, or the copies in tests/fixtures."""
-    shared = shared_dir()
-    found = sorted(shared.glob(f"data/ctgov*/**/*{suffix}")) if shared else []
+    found = sorted(shared_dir().glob(f"data/ctgov*/**/*{suffix}"))
     return found or [JSON_RECORD if suffix == ".json" else XML_RECORD]
 
 

@@ -8,14 +8,13 @@ set of (focus node, path, component, severity, value) as the expected report; an
 one-line error. Blank nodes are compared by kind (a path by its structure).
 
 The suite lives in ``shared/conformance/shacl/`` beside the repository (or where the
-``KG_SHARED`` environment variable points). Cases known to fail are listed, with the reason,
+``ALS_KG_SHARED`` environment variable points). Cases known to fail are listed, with the reason,
 in ``tests/fixtures/shacl-known-failures.txt``; a listed case that starts passing fails the
 test, so the list stays true.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from rdflib.term import Node
 
 from kg.cli import main
 from kg.validation import as_written
+from tests.shared_data import shared_path
 
 pytest.importorskip("pyoxigraph")
 
@@ -43,12 +43,7 @@ MINIMUM_PASSES = 118
 Key = tuple[str, str, str, str, str]
 
 
-def shared_dir() -> Path:
-    """Where shared/ is: ``$KG_SHARED`` if set, else beside the repository."""
-    return Path(os.environ.get("KG_SHARED") or ROOT.parent / "shared")
-
-
-SUITE = shared_dir() / "conformance" / "shacl"
+SUITE = shared_path("conformance", "shacl")
 needs_suite = pytest.mark.skipif(
     not (SUITE / "manifest.ttl").exists(),
     reason=f"no W3C SHACL test suite in {SUITE} (clone shared/ beside the repository)",
