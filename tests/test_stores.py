@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Graph
+from rdflib import RDFS, Graph, Literal, URIRef
 
 from kg.errors import InputError
 from kg.graph.io import load_curated
@@ -212,6 +212,43 @@ def test_store_open_for_writing_is_in_use(tmp_path: Path) -> None:
     assert read.returncode == 0 and read.stdout.strip() == "0"  # readers need no lock
 
 
+def test_no_load_under_a_writer(tmp_path: Path) -> None:
+    """A load swaps a new store in, so it waits for no writer: it fails while one is open.
+
+    Otherwise the writer's later writes would go to the old store, which the swap throws away.
+    """
+    pytest.importorskip("oxrdflib")
+    path = tmp_path / "store"
+    load_into_store(f"oxigraph:{path}", curated=False)
+    writer = open_graph(f"oxigraph:{path}")
+    writer.add((URIRef("https://example.org/s"), RDFS.label, Literal("kept")))
+    load = subprocess.run(
+        [sys.executable, "-m", "kg", "load", "--store", f"oxigraph:{path}"],
+        capture_output=True,
+        text=True,
+    )
+    assert load.returncode == 2
+    assert f"{path}: the Oxigraph store is in use" in load.stderr
+    with pytest.raises(StoreError, match="open for writing in this process"):
+        load_into_store(f"oxigraph:{path}", curated=False)
+    assert len(writer) == 1  # still the writer's store, its triple there
+    assert not list(tmp_path.glob(".store.kg-new-*"))
+
+
+def test_no_writer_during_a_load(tmp_path: Path) -> None:
+    """A graph cannot be opened for writing on a store a load is about to swap away."""
+    pytest.importorskip("oxrdflib")
+    path = tmp_path / "store"
+    descriptor = f"oxigraph:{path}"
+    load_into_store(descriptor, curated=False)
+    load = start_load(descriptor, big_ntriples(tmp_path / "big.nt", 300_000, "load"))
+    wait_for_lock(path, load)
+    with pytest.raises(StoreError, match="the Oxigraph store is in use: a kg load is filling it"):
+        open_graph(descriptor)
+    _, errors = load.communicate(timeout=300)
+    assert load.returncode == 0, errors
+
+
 def big_ntriples(path: Path, triples: int, tag: str) -> Path:
     with path.open("w") as out:
         for i in range(triples):
@@ -268,8 +305,8 @@ def test_two_writers_one_is_in_use(tmp_path: Path) -> None:
     )
     assert second.returncode == 2
     assert second.stderr == (
-        f"Error: {path}: the Oxigraph store is in use: another kg load is filling it "
-        "(try again when it has finished)\n"
+        f"Error: {path}: the Oxigraph store is in use: a kg load is filling it, or another "
+        "process has it open for writing (open_graph); try again when it has finished\n"
     )
     _, errors = first.communicate(timeout=300)
     assert first.returncode == 0, errors

@@ -60,6 +60,9 @@ _KINDS = "memory, oxigraph-memory, oxigraph:PATH or sparql:URL"
 # The Oxigraph stores this process has opened, by folder: RocksDB lets one handle hold a
 # folder, so every graph opened on it here shares that handle (and the lock) until exit.
 _OPEN_STORES: dict[str, Any] = {}
+# The load locks (file descriptors) this process holds for the stores it opened for writing:
+# held until exit, like the handles, so no load swaps a store away under a writer.
+_WRITE_LOCKS: dict[str, int] = {}
 #: N-Triples lines per bulk load into a persistent store: Oxigraph's bulk loader holds a whole
 #: call's input in memory (2M triples at once peaked at 1.4 GB; in 250k-line calls 0.3 GB).
 #: An in-memory store holds it all anyway, and takes a file in one call (1.2x faster at 1M).
@@ -80,6 +83,10 @@ def open_graph(
 
     In-memory stores start empty; ``oxigraph:PATH`` and ``sparql:`` give what the store
     holds. The project's prefixes are bound.
+
+    A graph on ``oxigraph:PATH`` is open for writing until the process exits, and holds the
+    lock a load takes: no load swaps the store away under it (it fails with "in use"), and it
+    cannot be opened while a load is filling PATH. Read with :func:`read_store` to take no lock.
 
     :param descriptor: ``memory``, ``oxigraph-memory``, ``oxigraph:PATH`` or ``sparql:URL``
     :param create: make a new Oxigraph store when PATH holds none (otherwise fail)
@@ -151,7 +158,8 @@ def load_into_store(
     killed load leaves the store as it was, and a reader sees the old graph or the new one,
     never half of it; a reader that opened the store before the swap keeps reading the old
     graph from its open files. A second load of the same PATH meanwhile fails at once with
-    "in use" (a lock file ``.NAME.kg-lock`` beside the folder). A new in-memory store is
+    "in use" (a lock file ``.NAME.kg-lock`` beside the folder), as does a load while a graph
+    from :func:`open_graph` has PATH open for writing (its writes would be lost in the swap). A new in-memory store is
     filled at once: a bad file raises before the graph is handed back. A ``sparql:``
     store is filled with :func:`kg.graph.remote.push` into its named graph
     (:data:`kg.graph.remote.DEFAULT_GRAPH` if the descriptor names none).
@@ -226,7 +234,13 @@ def _open_oxigraph(path: Path, *, create: bool, read_only: bool = False) -> Any:
         if read_only:
             return _open_read_only(ox, path)
         path.mkdir(parents=True, exist_ok=True)
-        _OPEN_STORES[key] = ox.Store(str(path))
+        lock = _lock(path)
+        try:
+            _OPEN_STORES[key] = ox.Store(str(path))
+        except BaseException:
+            os.close(lock)
+            raise
+        _WRITE_LOCKS[key] = lock
         return _OPEN_STORES[key]
     except (OSError, RuntimeError) as error:  # RocksDB reports corruption as RuntimeError
         message = str(error)
@@ -270,6 +284,24 @@ def _check_target(path: Path) -> None:
 @contextlib.contextmanager
 def _writing(path: Path) -> Iterator[None]:
     """Hold the lock that lets one load at a time fill PATH; fail at once if it is taken."""
+    if str(path.resolve()) in _WRITE_LOCKS:
+        raise StoreError(
+            f"{path}: the Oxigraph store is open for writing in this process (open_graph); "
+            "a load would swap it away and lose that graph's writes: load it first"
+        )
+    handle = _lock(path)
+    try:
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _lock(path: Path) -> int:
+    """Take the lock beside PATH (``.NAME.kg-lock``) that a load and a writer each hold.
+
+    A load fills a new store and swaps it in, so it must not run while a graph is open for
+    writing on the old one: its writes would go to the store the swap throws away.
+    """
     lock_file = path.parent / f".{path.name}.kg-lock"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -277,16 +309,14 @@ def _writing(path: Path) -> Iterator[None]:
     except OSError as error:
         raise StoreError(f"{path}: cannot lock the Oxigraph store: {error.strerror}") from error
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            raise StoreError(
-                f"{path}: the Oxigraph store is in use: another kg load is filling it "
-                "(try again when it has finished)"
-            ) from error
-        yield
-    finally:
-        os.close(handle)  # releases the lock
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        os.close(handle)
+        raise StoreError(
+            f"{path}: the Oxigraph store is in use: a kg load is filling it, or another "
+            "process has it open for writing (open_graph); try again when it has finished"
+        ) from error
+    return handle
 
 
 def _replace(ox: Any, path: Path, files: list[GraphSource], *, progress: bool | None) -> None:
