@@ -30,7 +30,8 @@ def test_help_has_example(runner: CliRunner, args: tuple[str, ...]) -> None:
 def test_version(runner: CliRunner) -> None:
     result = runner.invoke(main, ["--version"])
     assert result.exit_code == 0
-    assert result.output == f"kg, version {kg.__version__}\n"
+    released = kg.release.DATA_RELEASED
+    assert result.output == f"kg, version {kg.__version__} (data released {released})\n"
 
 
 def test_validate_curated(runner: CliRunner, tiny_assets: Path) -> None:

@@ -13,6 +13,7 @@ from kg.cli.query import queries_command, query_command, sparql_command
 from kg.cli.serve import serve_command
 from kg.cli.validate import validate_command
 from kg.errors import KgError
+from kg.release import DATA_RELEASED
 from kg.release import VERSION as __version__  # noqa: N811
 
 __all__ = [
@@ -42,7 +43,11 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(version=__version__, prog_name="kg")
+@click.version_option(
+    version=__version__,
+    prog_name="kg",
+    message=f"%(prog)s, version %(version)s (data released {DATA_RELEASED})",
+)
 def main() -> None:
     """Build and check the ALS therapies knowledge graph.
 

@@ -159,9 +159,9 @@ def load_into_store(
     never half of it; a reader that opened the store before the swap keeps reading the old
     graph from its open files. A second load of the same PATH meanwhile fails at once with
     "in use" (a lock file ``.NAME.kg-lock`` beside the folder), as does a load while a graph
-    from :func:`open_graph` has PATH open for writing (its writes would be lost in the swap). A new in-memory store is
-    filled at once: a bad file raises before the graph is handed back. A ``sparql:``
-    store is filled with :func:`kg.graph.remote.push` into its named graph
+    from :func:`open_graph` has PATH open for writing (its writes would be lost in the swap).
+    A new in-memory store is filled at once: a bad file raises before the graph is handed
+    back. A ``sparql:`` store is filled with :func:`kg.graph.remote.push` into its named graph
     (:data:`kg.graph.remote.DEFAULT_GRAPH` if the descriptor names none).
 
     :param descriptor: a store descriptor (see :func:`open_graph`)
