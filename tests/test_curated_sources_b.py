@@ -108,7 +108,7 @@ def test_lenzumestrocel_papers_are_cited_at_doi_org(graph: Graph, source: str, d
 
 
 def test_alsummit_registry_sources_name_clinicaltrials_gov(graph: Graph) -> None:
-    """Every ClinicalTrials.gov source on ALSummit is at the registry; mirrors are copies read."""
+    """ALSummit's registry sources name ClinicalTrials.gov or CRIS; mirrors are copies read."""
     record = URIRef("https://clinicaltrials.gov/study/NCT04745299")
     sources = set(graph.subjects(KGO.url, record))
     assert {
@@ -119,7 +119,11 @@ def test_alsummit_registry_sources_name_clinicaltrials_gov(graph: Graph) -> None
     for source in sources:
         assert (source, KGO.copyReadAt, None) in graph
     cris = KGR["src-cris-kct0005954"]
-    assert (cris, KGO.addressIsCopy, Literal(True)) in graph
+    cris_page = URIRef("https://cris.nih.go.kr/cris/search/detailSearch.do/20674")
+    assert (cris, KGO.url, cris_page) in graph
+    assert (cris, KGO.addressIsCopy, Literal(True)) not in graph
+    (copy,) = graph.objects(cris, KGO.copyReadAt)
+    assert "trial.medpath.com" in str(copy)
 
 
 def test_ab10015_primary_result_is_on_a_prespecified_subgroup(graph: Graph) -> None:
