@@ -281,7 +281,6 @@ def test_copies_left_as_addresses_say_so(graph: Graph) -> None:
         "src-advfn-2023-12-paradigm-topline",
         "src-checkorphan-pridopidine-als",
         "src-eisai-launch-2024-11",
-        "src-stocktitan-bcli-phase3b",
     ]
     for name in left:
         node = KGR[name]
