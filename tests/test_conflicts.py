@@ -17,6 +17,18 @@ def test_bla_expected_date_conflict() -> None:
     assert {bla[0]["accepted1"], bla[0]["accepted2"]} == {"true", "false"}
 
 
+def test_healey_regimen_d_start_conflict() -> None:
+    """The registry's start day and the paper's month for regimen D are both kept, each sourced."""
+    conflicts = conflicting_claims(load_curated())
+    start = [c for c in conflicts if c["subject"] == str(KGR["NCT04615923"])]
+    assert len(start) == 1
+    assert {start[0]["value1"], start[0]["value2"]} == {"2020-12-18", "2021-01"}
+    assert "https://clinicaltrials.gov/study/NCT04615923" in [
+        *start[0]["sources1"],
+        *start[0]["sources2"],
+    ]
+
+
 def test_same_value_is_no_conflict() -> None:
     graph = Graph().parse(
         data="""@prefix kgo: <https://w3id.org/als-kg/ontology#> .

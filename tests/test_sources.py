@@ -48,7 +48,7 @@ def test_papers_carry_a_doi_or_pmid(curated: Graph) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 18 open: about 16% of sources (35 of 216) are still cited at a copy "
+    reason="issue 18 open: about 13% of sources (28 of 223) are still cited at a copy "
     "(republished press releases, summary pages) whose original address was not found in "
     "stored material",
 )
