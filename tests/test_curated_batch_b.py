@@ -448,3 +448,10 @@ def test_unaccepted_alliance_claims(graph: Graph) -> None:
         node = KGR[claim]
         assert (node, RDF.object, KGO.InDevelopment) in graph
         assert (node, KGO.accepted, Literal(False)) in graph
+
+
+def test_paradigm_alsfrsr_is_a_secondary_endpoint(graph: Graph) -> None:
+    """NeuroSense's topline release names ALSFRS-R among PARADIGM's secondary endpoints."""
+    endpoint = KGR["NCT05357950-ep-alsfrsr"]
+    assert (endpoint, KGO.endpointRole, KGO.SecondaryEndpoint) in graph
+    assert (endpoint, PROV.wasDerivedFrom, KGR["src-advfn-2023-12-paradigm-topline"]) in graph
