@@ -57,12 +57,10 @@ __all__ = [
 
 _IN_MEMORY = frozenset({"memory", "oxigraph:", "oxigraph-memory"})
 _KINDS = "memory, oxigraph-memory, oxigraph:PATH or sparql:URL"
-# The Oxigraph stores this process has opened, by folder: RocksDB lets one handle hold a
-# folder, so every graph opened on it here shares that handle (and the lock) until exit.
-_OPEN_STORES: dict[str, Any] = {}
-# The load locks (file descriptors) this process holds for the stores it opened for writing:
-# held until exit, like the handles, so no load swaps a store away under a writer.
-_WRITE_LOCKS: dict[str, int] = {}
+# The Oxigraph stores this process has opened for writing, by folder, each with the load lock
+# (a file descriptor) it holds: RocksDB lets one handle hold a folder, so every graph opened
+# on it here shares that handle, and both are kept until exit, so no load swaps it away.
+_OPEN_STORES: dict[str, tuple[Any, int]] = {}
 #: N-Triples lines per bulk load into a persistent store: Oxigraph's bulk loader holds a whole
 #: call's input in memory (2M triples at once peaked at 1.4 GB; in 250k-line calls 0.3 GB).
 #: An in-memory store holds it all anyway, and takes a file in one call (1.2x faster at 1M).
@@ -229,19 +227,19 @@ def _open_oxigraph(path: Path, *, create: bool, read_only: bool = False) -> Any:
         )
     key = str(path.resolve())
     if key in _OPEN_STORES:  # a read-write handle reads too
-        return _OPEN_STORES[key]
+        return _OPEN_STORES[key][0]
     try:
         if read_only:
             return _open_read_only(ox, path)
         path.mkdir(parents=True, exist_ok=True)
         lock = _lock(path)
         try:
-            _OPEN_STORES[key] = ox.Store(str(path))
+            store = ox.Store(str(path))
         except BaseException:
             os.close(lock)
             raise
-        _WRITE_LOCKS[key] = lock
-        return _OPEN_STORES[key]
+        _OPEN_STORES[key] = (store, lock)
+        return store
     except (OSError, RuntimeError) as error:  # RocksDB reports corruption as RuntimeError
         message = str(error)
         if "lock" in message.lower():
@@ -284,7 +282,7 @@ def _check_target(path: Path) -> None:
 @contextlib.contextmanager
 def _writing(path: Path) -> Iterator[None]:
     """Hold the lock that lets one load at a time fill PATH; fail at once if it is taken."""
-    if str(path.resolve()) in _WRITE_LOCKS:
+    if str(path.resolve()) in _OPEN_STORES:
         raise StoreError(
             f"{path}: the Oxigraph store is open for writing in this process (open_graph); "
             "a load would swap it away and lose that graph's writes: load it first"
@@ -330,8 +328,7 @@ def _replace(ox: Any, path: Path, files: list[GraphSource], *, progress: bool | 
             _stage(ox, store, source, sliced=True)
         store.flush()
         del store  # closes it: the swapped-in folder must not be open for writing here
-        _OPEN_STORES.pop(str(path.resolve()), None)
-        _swap(staging, path)
+        _swap(staging, path)  # no handle of this process is open on PATH (see _writing)
     except OSError as error:
         raise StoreError(f"oxigraph:{path}: cannot write to the Oxigraph store: {error}") from error
     finally:
